@@ -1,0 +1,3 @@
+from carbonlint.cli import main
+
+raise SystemExit(main())
