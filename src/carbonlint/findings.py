@@ -113,12 +113,14 @@ class CardReport:
     path: str
     reporting_class: str = "unknown"
     reporting_reason: str = ""
+    next_step: str | None = None
     emissions_g: float | None = None
     efficiency: dict[str, Any] | None = None
     error: str | None = None
     findings: list[Finding] = field(default_factory=list)
     # Which of the spec's five fields the card fills (issue: report them).
     fields_present: list[str] = field(default_factory=list)
+    internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

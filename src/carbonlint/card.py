@@ -1,0 +1,412 @@
+"""Read a model card: split the front matter as the Hub does, parse it, keep positions.
+
+The Hub (``huggingface_hub.repocard``) finds the metadata with one regular expression: optional
+leading white space, ``---`` and a line break, the YAML, a line break, ``---``. We use the same
+expression so that carbonlint sees exactly the block the Hub sees, then parse it with PyYAML's safe
+loader (the C one where available) while keeping every node, so that a finding can point at the
+line and column of the offending key or value in the *file*, not in the YAML block.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import yaml
+
+from carbonlint.findings import Problem, Span
+
+try:  # The C loader is several times faster; fall back to pure Python when libyaml is missing.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+# The Hub's own expression (huggingface_hub/repocard.py), so we agree on where metadata starts and
+# ends. huggingface_hub applies it to text read with universal newlines (every CR became LF);
+# allowing a lone CR after the closing '---' gives the same match on the untranslated text, whose
+# offsets we need for positions.
+FRONT_MATTER = re.compile(r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\r|\n|$))")
+_OPENING = re.compile(r"^\s*---[ \t]*(?:\r\n|\r|\n)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+CO2_KEY = "co2_eq_emissions"
+
+# Limits that keep hostile input from eating the machine. A real card's metadata is at most a few
+# hundred kilobytes (long widget texts, big model-index blocks); 10 MB is far beyond any of them.
+MAX_FRONT_MATTER_CHARS = 10_000_000
+MAX_DEPTH = 200  # nesting deeper than this is not metadata, and would overflow the recursion stack
+MAX_NODES = 1_000_000  # also stops alias bombs: aliases are counted each time they are reached
+
+
+@dataclass
+class Card:
+    """A model card as carbonlint sees it: text, front matter nodes and values, body."""
+
+    path: str
+    text: str = ""
+    front_matter: str | None = None  # the YAML block, as in the file
+    yaml_offset: int = 0  # character offset of the YAML block in ``text``
+    root: yaml.Node | None = None  # the composed front matter
+    data: Any = None  # the constructed front matter (a dict for a valid card)
+    body: str = ""
+    body_offset: int = 0  # character offset of the body in ``text``
+    problems: list[Problem] = field(default_factory=list)  # parse-level problems
+    unreadable: str | None = None  # why the file could not be read at all
+    _line_starts: list[int] | None = None
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset of ``text``.
+
+        Lines are separated by CRLF, CR or LF (what editors and GitHub count); columns count
+        characters (code points).
+        """
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, node: yaml.Node) -> Span:
+        """The file span of a YAML node (end exclusive)."""
+        line, column = self.position(self.yaml_offset + node.start_mark.index)
+        end = node.end_mark.index
+        # A block mapping or sequence ends at the start of the next line; stop at the last
+        # character of its content so the span does not run into the following key.
+        text = self.text
+        absolute_end = self.yaml_offset + end
+        while absolute_end > self.yaml_offset + node.start_mark.index and text[
+            absolute_end - 1
+        ] in " \t\r\n":
+            absolute_end -= 1
+        end_line, end_column = self.position(absolute_end)
+        return Span(line, column, end_line, end_column)
+
+    def mark_span(self, mark: Any) -> Span:
+        """A one-character span at a PyYAML mark (used for parser errors)."""
+        line, column = self.position(self.yaml_offset + min(mark.index, len(self.front_matter or "")))
+        return Span(line, column, line, column + 1)
+
+    def start_span(self) -> Span:
+        """Where to point when there is no better place: the opening ``---`` or line 1."""
+        return Span(1, 1, 1, 4 if self.front_matter is not None else 1)
+
+    # -- navigation --------------------------------------------------------------------------
+
+    @property
+    def has_front_matter(self) -> bool:
+        return self.front_matter is not None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self.data if isinstance(self.data, dict) else {}
+
+    @property
+    def has_co2(self) -> bool:
+        return CO2_KEY in self.metadata
+
+    @property
+    def co2(self) -> Any:
+        return self.metadata.get(CO2_KEY)
+
+    def entry(self, *path: Any) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """(key node, value node) at a path of keys and indexes; the Hub keeps the last duplicate."""
+        key_node: yaml.Node | None = None
+        node = self.root
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                found = None
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and _scalar_key(k) == step:
+                        found = (k, v)
+                if found is None:
+                    return None, None
+                key_node, node = found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if not 0 <= step < len(node.value):
+                    return None, None
+                key_node, node = None, node.value[step]
+            else:
+                return None, None
+        return key_node, node
+
+    def span_of(self, *path: Any, key: bool = False) -> Span | None:
+        """The span of the value (or, with ``key=True``, of the key) at ``path``."""
+        key_node, value_node = self.entry(*path)
+        node = key_node if key and key_node is not None else value_node
+        if node is None:
+            return None
+        return self.span(node)
+
+
+def _scalar_key(node: yaml.ScalarNode) -> Any:
+    """The key as the constructor would build it, for the common cases (str, int, bool, null)."""
+    if node.tag.endswith(":str"):
+        return node.value
+    if node.tag.endswith(":int"):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return node.value
+    if node.tag.endswith(":null"):
+        return None
+    if node.tag.endswith(":bool"):
+        return node.value.lower() in ("yes", "true", "on")
+    return node.value
+
+
+def decode(raw: bytes) -> str:
+    """Decode a card as the Hub does (UTF-8, BOM dropped); raise UnicodeDecodeError otherwise."""
+    return raw.decode("utf-8-sig")
+
+
+def parse_card(text: str, path: str = "<string>") -> Card:
+    """Split and parse a card's text; parse problems are recorded on the card, never raised."""
+    if text.startswith("\ufeff"):  # a BOM is not part of the card (the Hub reads utf-8-sig)
+        text = text[1:]
+    card = Card(path=path, text=text)
+    if "\x00" in text:
+        card.problems.append(
+            Problem("CL004", "the file contains NUL bytes: it is binary, not a model card",
+                    span=Span(1, 1, 1, 1))
+        )
+        card.body = ""
+        return card
+    match = FRONT_MATTER.search(text)
+    if match is None:
+        card.body = text
+        opening = _OPENING.match(text)
+        if opening:
+            # Starts like front matter but never closes: the Hub sees no metadata at all.
+            line, column = card.position(opening.start() + opening.group(0).index("---"))
+            card.problems.append(
+                Problem(
+                    "CL006",
+                    "the front matter opens with '---' but has no closing '---' line, so the "
+                    "Hub reads no metadata from this card",
+                    span=Span(line, column, line, column + 3),
+                    suggestion="close the metadata block with a line containing only '---'",
+                )
+            )
+        return card
+    card.front_matter = match.group(2)
+    card.yaml_offset = match.start(2)
+    card.body_offset = match.end()
+    card.body = text[match.end():]
+    _parse_front_matter(card)
+    return card
+
+
+def _parse_front_matter(card: Card) -> None:
+    source = card.front_matter or ""
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        card.problems.append(
+            Problem(
+                "CL005",
+                f"the front matter is {len(source):,} characters long, over carbonlint's limit "
+                f"of {MAX_FRONT_MATTER_CHARS:,}; it was not parsed",
+                span=card.start_span(),
+            )
+        )
+        return
+    try:
+        if _nesting_bound(source) > _SAFE_COMPOSE_DEPTH and _event_depth(source) > MAX_DEPTH:
+            card.problems.append(
+                Problem("CL005", f"the front matter is nested more than {MAX_DEPTH} levels deep; "
+                        "it was not parsed", span=card.start_span())
+            )
+            return
+        loader = _Loader(source)
+        try:
+            root = loader.get_single_node()
+            if root is not None:
+                trouble = _inspect_tree(card, root)
+                if trouble is not None:
+                    card.problems.append(trouble)
+                    return
+                card.data = loader.construct_document(root)
+            card.root = root
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = "; ".join(part for part in (exc.context, exc.problem) if part)
+        card.problems.append(
+            Problem(
+                "CL001",
+                f"the front matter is not valid YAML: {message or exc}",
+                span=card.mark_span(mark) if mark is not None else card.start_span(),
+            )
+        )
+        card.root, card.data = None, None
+        return
+    except (yaml.YAMLError, RecursionError) as exc:
+        # RecursionError: only the pure-Python loader recurses this deep; report, never crash.
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        card.problems.append(
+            Problem("CL001", f"the front matter is not valid YAML: {reason}", span=card.start_span())
+        )
+        card.root, card.data = None, None
+        return
+    if card.root is not None and not isinstance(card.root, yaml.MappingNode):
+        kind = "a list" if isinstance(card.root, yaml.SequenceNode) else "a single value"
+        card.problems.append(
+            Problem(
+                "CL002",
+                f"the front matter is {kind}, not a mapping of keys to values; the Hub "
+                "rejects such metadata",
+                span=card.span(card.root),
+            )
+        )
+
+
+# libyaml's composer (PyYAML's C extension) recurses in C once per nesting level and crashes the
+# interpreter (SIGSEGV) near 100,000 levels; below this bound it is safe (tested to 10,000).
+_SAFE_COMPOSE_DEPTH = 5_000
+
+
+def _nesting_bound(source: str) -> int:
+    """A cheap upper bound on nesting depth: every level costs at least one character of the
+    deepest line (indentation, '- ', '? ') or one flow bracket anywhere before it."""
+    longest = max(map(len, source.splitlines()), default=0)
+    return longest + source.count("[") + source.count("{")
+
+
+def _event_depth(source: str) -> int:
+    """Exact nesting depth from libyaml's event stream: its parser keeps an explicit stack."""
+    depth = deepest = 0
+    for event in yaml.parse(source, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return deepest
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _inspect_tree(card: Card, root: yaml.Node) -> Problem | None:
+    """Walk the composed tree once: find duplicate keys, refuse what cannot be constructed safely.
+
+    An alias is a reference to an already composed node, so a "billion laughs" document composes
+    quickly but explodes when its values are walked; the expanded size is computed here from the
+    shared nodes (memoised, so the walk itself stays linear) and refused above a limit. A
+    recursive alias (``&a [*a]``) is refused too. The walk is iterative: no recursion limit.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, str, bool]] = [(root, "", False)]
+    while stack:
+        node, where, done = stack.pop()
+        ident = id(node)
+        if done:
+            kids = _children(node)
+            size[ident] = 1 + sum(size[id(k)] for k in kids)
+            height[ident] = 1 + max((height[id(k)] for k in kids), default=0)
+            visiting.discard(ident)
+            if size[ident] > MAX_NODES:
+                return Problem(
+                    "CL005",
+                    f"the front matter expands to more than {MAX_NODES:,} values through YAML "
+                    "aliases (an alias bomb?); it was not parsed",
+                    span=card.span(node),
+                )
+            if height[ident] > MAX_DEPTH:
+                return Problem(
+                    "CL005",
+                    f"the front matter is nested more than {MAX_DEPTH} levels deep; it was not "
+                    "parsed",
+                    span=card.span(node),
+                )
+            continue
+        if ident in size:
+            continue  # an alias of a node already measured
+        if ident in visiting:
+            return Problem(
+                "CL005",
+                "the front matter contains a recursive alias (a value that contains itself); "
+                "it was not parsed",
+                span=card.span(node),
+            )
+        visiting.add(ident)
+        stack.append((node, where, True))
+        if isinstance(node, yaml.MappingNode):
+            card.problems.extend(_duplicates_in(card, node, where))
+            for k, v in node.value:
+                key = _scalar_key(k) if isinstance(k, yaml.ScalarNode) else "?"
+                stack.append((k, where, False))
+                stack.append((v, f"{where}.{key}" if where else str(key), False))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{where}[{i}]", False) for i, item in enumerate(node.value))
+    return None
+
+
+def _duplicates_in(card: Card, node: yaml.MappingNode, where: str) -> Iterator[Problem]:
+    """Keys given twice in one mapping: PyYAML and the Hub keep the last and drop the first."""
+    first: dict[Any, yaml.Node] = {}
+    for k, _ in node.value:
+        if not isinstance(k, yaml.ScalarNode):
+            continue
+        key = _scalar_key(k)
+        try:
+            previous = first.get(key)
+        except TypeError:  # an unhashable key cannot repeat in a way PyYAML accepts
+            continue
+        if previous is not None:
+            path = f"{where}.{key}" if where else str(key)
+            line, _ = card.position(card.yaml_offset + previous.start_mark.index)
+            yield Problem(
+                "CL003",
+                f"the key '{path}' is given twice (first on line {line}); the Hub keeps this "
+                "last one and silently drops the first",
+                span=card.span(k),
+                key=path,
+                suggestion="remove one of the two entries",
+            )
+        first[key] = k
+
+
+def read_card(path: str, display_path: str | None = None) -> Card:
+    """Read and parse a card from disk; I/O and decoding problems become problems, not errors."""
+    shown = display_path or path
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        card = Card(path=shown)
+        card.unreadable = f"cannot read the file: {exc.strerror or exc}"
+        return card
+    return parse_bytes(raw, shown)
+
+
+def parse_bytes(raw: bytes, path: str) -> Card:
+    try:
+        text = decode(raw)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        card = Card(path=path)
+        kind = "binary data" if b"\x00" in raw[:8192] else "not UTF-8"
+        card.problems.append(
+            Problem(
+                "CL004",
+                f"the file is {kind} (byte 0x{raw[exc.start]:02x} at offset {exc.start}); the "
+                "Hub reads model cards as UTF-8",
+                span=Span(line, column, line, column + 1),
+                suggestion="save the file as UTF-8",
+            )
+        )
+        return card
+    return parse_card(text, path)

@@ -1,0 +1,186 @@
+"""The pipeline: card -> checks -> findings (with configured severity, minus suppressions) -> report.
+
+Nothing here prints; nothing here parses options. The CLI builds a :class:`~carbonlint.config.Config`
+and calls :func:`check_paths`; formatters read the :class:`~carbonlint.findings.CardReport` list.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from carbonlint.card import Card, read_card
+from carbonlint.config import Config
+from carbonlint.findings import CardReport, Finding, Problem
+from carbonlint.grade import Grade, grade, hardware_of, understood_grams
+from carbonlint.rules import all_checks, all_rules
+
+SPEC_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
+
+# "# carbonlint: ignore" or "# carbonlint: ignore[CL107, CL1]" in the YAML front matter.
+_INLINE = re.compile(r"(?:^|\s)#\s*carbonlint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?")
+# "<!-- carbonlint: disable-file -->", optionally "disable-file[CL2]", anywhere in the card.
+_FILE = re.compile(r"<!--\s*carbonlint:\s*disable-file(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?\s*-->")
+
+
+@dataclass
+class Context:
+    """What a check gets: the parsed card and the configuration; derived facts computed once."""
+
+    card: Card
+    config: Config
+
+    @functools.cached_property
+    def emissions_g(self) -> float | None:
+        return understood_grams(self.card.co2) if self.card.has_co2 else None
+
+    @functools.cached_property
+    def grade(self) -> Grade:
+        return grade(
+            self.card.metadata,
+            emissions_g=self.emissions_g,
+            hardware=hardware_of(self.card.co2),
+            optimization_tags=self.config.optimization_tags,
+            certification_tags=self.config.certification_tags,
+        )
+
+
+def check_card(card: Card, config: Config) -> CardReport:
+    report = CardReport(path=card.path)
+    if card.unreadable is not None:
+        report.error = card.unreadable
+        report.reporting_reason = "the card could not be read"
+        return report
+    context = Context(card, config)
+    rules = all_rules()
+    enabled = {code for code in rules if config.enabled(code, card.path)}
+    problems: list[Problem] = []
+    for check in all_checks():
+        if not check.codes & enabled:
+            continue
+        try:
+            problems.extend(p for p in check.function(context) if p.code in enabled)
+        except Exception as exc:  # noqa: BLE001 - a bug in one check must not stop the run
+            report.error = (f"internal error in check '{check.function.__name__}': {exc!r}; "
+                            "please report it with this card")
+            report.internal_error = True
+            return report
+    suppressed = _suppressions(card)
+    for problem in problems:
+        if _is_suppressed(problem, suppressed):
+            continue
+        rule = rules[problem.code]
+        report.findings.append(
+            Finding(
+                code=problem.code,
+                category=rule.category,
+                severity=config.severity_of(problem.code, rule.severity),
+                message=problem.message,
+                span=problem.span,
+                key=problem.key,
+                suggestion=problem.suggestion,
+                fix=problem.fix,
+            )
+        )
+    report.findings.sort(key=Finding.sort_key)
+    report.emissions_g = context.emissions_g
+    report.reporting_class = context.grade.reporting_class
+    report.reporting_reason = context.grade.reason
+    report.next_step = context.grade.next_step
+    report.fields_present = _fields_present(card)
+    return report
+
+
+def _fields_present(card: Card) -> list[str]:
+    co2 = card.co2
+    if not card.has_co2:
+        return []
+    if not isinstance(co2, dict):
+        return ["emissions"]
+    return [f for f in SPEC_FIELDS if co2.get(f) not in (None, "")]
+
+
+Suppressions = tuple[frozenset[str] | None, dict[int, frozenset[str] | None]]
+
+
+def _codes(text: str | None) -> frozenset[str] | None:
+    """None means every code."""
+    if text is None:
+        return None
+    codes = frozenset(c.strip().upper() for c in text.split(",") if c.strip())
+    return codes or None
+
+
+def _suppressions(card: Card) -> Suppressions:
+    whole_file: frozenset[str] | None = frozenset()
+    match = _FILE.search(card.text) if "carbonlint" in card.text else None
+    if match:
+        whole_file = _codes(match.group("codes"))
+    by_line: dict[int, frozenset[str] | None] = {}
+    source = card.front_matter
+    if source and "carbonlint" in source:
+        first_line, _ = card.position(card.yaml_offset)
+        lines = source.splitlines()
+        for index, line in enumerate(lines):
+            found = _INLINE.search(line)
+            if not found:
+                continue
+            codes = _codes(found.group("codes"))
+            target = index
+            if not line[: found.start()].strip():
+                # A comment alone on its line covers the next line that is not a comment.
+                target = next((j for j in range(index + 1, len(lines))
+                               if lines[j].strip() and not lines[j].lstrip().startswith("#")), index)
+            by_line[first_line + target] = codes
+    return whole_file, by_line
+
+
+def _covers(codes: frozenset[str] | None, code: str) -> bool:
+    return codes is None or any(code.startswith(c) for c in codes)
+
+
+def _is_suppressed(problem: Problem, suppressions: Suppressions) -> bool:
+    whole_file, by_line = suppressions
+    if whole_file is None or (whole_file and _covers(whole_file, problem.code)):
+        return True
+    if problem.span is not None and problem.span.line in by_line:
+        return _covers(by_line[problem.span.line], problem.code)
+    return False
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
+                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
+
+
+def is_model_card(name: str) -> bool:
+    lower = name.lower()
+    return lower == "readme.md" or (
+        lower.endswith(".md") and ("model_card" in lower or "modelcard" in lower)
+    )
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given; directories searched (sorted, hidden and tool folders skipped) for cards."""
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if is_model_card(name):
+                        yield os.path.join(folder, name)
+        else:
+            yield path
+
+
+def check_paths(paths: Iterable[str], config: Config) -> Iterator[CardReport]:
+    """Lint each card; one unreadable or hostile file never stops the others."""
+    for path in expand_paths(paths):
+        if not os.path.exists(path):
+            yield CardReport(path=path, error="no such file", reporting_reason="the card could not be read")
+            continue
+        yield check_card(read_card(path), config)

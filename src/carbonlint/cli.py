@@ -1,0 +1,198 @@
+"""The ``carbonlint`` command line: click parses options, everything else is called.
+
+Exit codes (interface.md): 0 clean, 1 an error finding / an unreadable card / a card below
+--min-class, 2 usage, configuration or internal error. Only ``click`` is imported at start-up;
+each command imports what it needs, so ``carbonlint check`` never loads huggingface_hub or a
+formatter it does not use.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Sequence, TextIO
+
+import click
+
+from carbonlint import __version__
+
+CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
+FORMAT_CHOICES = ("text", "json", "github", "sarif", "markdown", "gitlab", "auto")
+
+
+class UsageFailure(click.ClickException):
+    """A configuration or usage problem: message on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"carbonlint: error: {self.format_message()}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="carbonlint",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Lint the CO2 emissions reported in Hugging Face model cards."""
+
+
+def lint_options(function: Any) -> Any:
+    """Options every linting command (check, hub) takes; see interface.md."""
+    options = [
+        click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_CHOICES),
+                     default=None, help="Output format (default: text, or the config's)."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                     help="Write the report to FILE instead of stdout."),
+        click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to check."),
+        click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip."),
+        click.option("--min-class", type=click.Choice(CLASSES),
+                     help="Fail (exit 1) when a card's reporting class is below CLASS."),
+        click.option("--require-emissions/--no-require-emissions", default=None,
+                     help="A card without co2_eq_emissions is an error."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="A TOML configuration file (default: .carbonlint.toml, else "
+                     "[tool.carbonlint] in the nearest pyproject.toml)."),
+        click.option("--baseline", type=click.Path(dir_okay=False),
+                     help="Hub baseline file to compare against (default: the shipped one)."),
+        click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto",
+                     show_default=True, help="Colour the text output (auto: on a terminal, "
+                     "unless NO_COLOR is set)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def build_config(*, config_file: str | None, select: str | None, ignore: str | None,
+                 min_class: str | None, require_emissions: bool | None, baseline: str | None,
+                 output_format: str | None) -> Any:
+    """The configuration file's settings with the command line's laid over them."""
+    from carbonlint import config
+
+    try:
+        base = config.load(config_file)
+        return base.with_options(
+            select=config.parse_code_list(select, "--select") if select is not None else None,
+            ignore=config.parse_code_list(ignore, "--ignore") if ignore is not None else None,
+            min_class=min_class,
+            require_emissions=require_emissions,
+            baseline=baseline,
+            format=output_format,
+        )
+    except config.ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def resolve_format(name: str) -> str:
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> int:
+    """Feed reports to the chosen reporter and return the exit code."""
+    from carbonlint.formatters import REPORTER_BY_NAME, Summary, reporter_for
+    from carbonlint.grade import rank
+
+    name = resolve_format(cfg.format)
+    if name not in REPORTER_BY_NAME:
+        raise UsageFailure(f"--format {name}: this output format is not available in this version")
+    stream: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        reporter = reporter_for(name, stream, color=bool(not output and use_color(color, stream)))
+        summary = Summary()
+        crashed = False
+        for report in reports:
+            below = cfg.min_class is not None and report.error is None and (
+                rank(report.reporting_class) < rank(cfg.min_class))
+            summary.add(report, below_min_class=below)
+            crashed |= report.internal_error
+            reporter.report(report)
+        reporter.close(summary)
+    finally:
+        if output:
+            stream.close()
+    if crashed:
+        return 2
+    return 1 if summary.errors or summary.unreadable or summary.below_min_class else 0
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@lint_options
+def check(paths: tuple[str, ...], output: str | None, color: str, **options: Any) -> None:
+    """Lint model cards (README.md and *model_card*.md; directories are searched)."""
+    from carbonlint.checker import check_paths
+
+    cfg = build_config(**options)
+    code = run_reports(check_paths(paths or ("README.md",), cfg), cfg, output=output, color=color)
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("-f", "--format", "output_format", type=click.Choice(("text", "json")), default="text")
+def rules(output_format: str) -> None:
+    """List every rule: code, category, default severity, summary."""
+    from carbonlint.rules import all_rules
+
+    table = all_rules().values()
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "category": str(r.category),
+             "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary}
+            for r in table], indent=2))
+        return
+    for r in table:
+        click.echo(f"{r.code}  {r.name:<28} {str(r.category):<13} {str(r.severity):<8} {r.summary}")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show a rule's documentation, with a failing and a passing example."""
+    from carbonlint.rules import all_rules, get
+
+    found = get(code)
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(code.upper(), list(all_rules()), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageFailure(f"no rule {code!r}{hint}; 'carbonlint rules' lists them")
+    click.echo(found.documentation(), nl=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising SystemExit (pre-commit style)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="carbonlint",
+                 standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except click.exceptions.Abort:
+        click.echo("carbonlint: aborted", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except BrokenPipeError:
+        # `carbonlint check | head`: the reader left; say nothing more.
+        sys.stderr.close()
+        return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("CARBONLINT_DEBUG"):
+            raise
+        click.echo(f"carbonlint: internal error: {exc!r} (set CARBONLINT_DEBUG=1 for a "
+                   "traceback, and please report it)", err=True)
+        return 2
+    return 0

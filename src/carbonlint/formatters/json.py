@@ -1,0 +1,66 @@
+"""``--format json``: one document, as specified in interface.md (``"version": 1``).
+
+Written card by card, so memory stays flat however many cards a run checks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, TextIO
+
+from carbonlint import __version__
+from carbonlint.findings import CardReport, Finding
+from carbonlint.formatters import Summary
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "category": str(finding.category),
+        "severity": str(finding.severity),
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "key": finding.key,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+        "fixable": finding.fix is not None,
+    }
+
+
+def card_to_dict(card: CardReport) -> dict[str, Any]:
+    emissions = card.emissions_g
+    return {
+        "path": card.path,
+        "reporting_class": card.reporting_class,
+        "reporting_reason": card.reporting_reason,
+        "next_step": card.next_step,
+        "fields_present": card.fields_present,
+        "emissions_g": emissions if emissions is None or math.isfinite(emissions) else None,
+        "efficiency": card.efficiency,
+        "error": card.error,
+        "findings": [finding_to_dict(f) for f in card.findings],
+    }
+
+
+class JsonReporter:
+    def __init__(self, stream: TextIO, *, color: bool = False) -> None:
+        self.stream = stream
+        self.count = 0
+        tool = json.dumps({"name": "carbonlint", "version": __version__})
+        self.stream.write('{\n  "version": 1,\n  "tool": ' + tool + ',\n  "files": [')
+
+    def report(self, card: CardReport) -> None:
+        text = json.dumps(card_to_dict(card), indent=2, ensure_ascii=False)
+        separator = "," if self.count else ""
+        self.stream.write(separator + "\n    " + text.replace("\n", "\n    "))
+        self.count += 1
+
+    def close(self, summary: Summary) -> None:
+        totals = {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings,
+                  "infos": summary.infos, "unreadable": summary.unreadable,
+                  "below_min_class": summary.below_min_class}
+        self.stream.write(("\n  " if self.count else "") + '],\n  "summary": '
+                          + json.dumps(totals) + "\n}\n")

@@ -1,0 +1,58 @@
+"""``--format text``: ``path:line:col: CODE [severity] message``, the form editors and CI parse.
+
+Each finding is followed by its suggestion (``help:``), each card by its reporting class, the
+run by a count. Colour only when asked for (a terminal without NO_COLOR): the CLI decides.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from carbonlint.findings import CardReport, Finding, Severity
+from carbonlint.formatters import Summary
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class TextReporter:
+    def __init__(self, stream: TextIO, *, color: bool = False) -> None:
+        self.stream = stream
+        self.color = color
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def _finding(self, path: str, finding: Finding) -> str:
+        where = f"{path}:{finding.line}:{finding.column}:" if finding.span else f"{path}:"
+        severity = self._paint(f"[{finding.severity}]", _COLORS[finding.severity])
+        line = f"{self._paint(where, '1')} {self._paint(finding.code, '1')} {severity} {finding.message}"
+        if finding.suggestion:
+            line += f"\n  {self._paint('help:', '32')} {finding.suggestion}"
+        return line
+
+    def report(self, card: CardReport) -> None:
+        out = [self._finding(card.path, f) for f in card.findings]
+        if card.error is not None:
+            out.append(f"{self._paint(card.path + ':', '1')} {self._paint('error:', '31')} {card.error}")
+        else:
+            grade = f"{card.path}: reporting class {self._paint(card.reporting_class, '1')} ({card.reporting_reason})"
+            if card.efficiency and card.efficiency.get("label"):
+                grade += f"; efficiency {card.efficiency['label']}"
+            out.append(grade)
+        self.stream.write("\n".join(out) + "\n")
+
+    def close(self, summary: Summary) -> None:
+        problems = [
+            _plural(summary.errors, "error"), _plural(summary.warnings, "warning"),
+            _plural(summary.infos, "info"),
+        ]
+        line = f"{', '.join(problems)} in {_plural(summary.files, 'card')}"
+        if summary.unreadable:
+            line += f"; {summary.unreadable} could not be read"
+        if summary.below_min_class:
+            line += f"; {summary.below_min_class} below --min-class"
+        self.stream.write(line + ".\n")
