@@ -314,7 +314,8 @@ def _clean(
 def _peer_groups(records: list[ModelRecord]) -> dict[str, dict[str, Any]]:
     members: dict[str, list[float]] = {key: [] for key in GROUPS}
     for record in records:
-        keys = ["all", f"training_type:{record.training_type or 'unknown'}"]
+        kind = normalise_training_type(record.training_type) or "unknown"
+        keys = ["all", f"training_type:{kind}"]
         if record.domain in DOMAINS:
             keys.append(f"domain:{record.domain}")
         if record.autotrain is not None:
@@ -336,20 +337,38 @@ def _performance_ranges(records: list[ModelRecord]) -> dict[str, tuple[float, fl
     return {name: (min(values), max(values)) for name, values in seen.items() if values}
 
 
-def _label_values(
-    record: ModelRecord, ranges: Mapping[str, tuple[float, float]]
+def _positive(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)
+
+
+def label_values(
+    emissions_g: float | None,
+    size_bytes: float | None = None,
+    dataset_size: float | None = None,
+    downloads: float | None = None,
+    performance: float | None = None,
 ) -> dict[str, float]:
-    """The label's metric values for one record (the same definitions efficiency.label uses)."""
-    values = {"emissions": record.emissions_g}
-    if record.size_bytes:
-        values["size_efficiency"] = record.size_bytes / record.emissions_g
-    if record.dataset_size:
-        values["dataset_efficiency"] = record.dataset_size / record.emissions_g
-    if record.downloads is not None:
-        values["downloads"] = float(record.downloads)
-    score = normalised_performance(record.performance or {}, ranges)
-    if score is not None:
-        values["performance"] = score
+    """The efficiency label's metric values, by LABEL_METRICS name; unusable inputs are left out.
+
+    One definition for the build (the boundaries) and for efficiency.label (the card), so that
+    both sides of a comparison are on the same scale. Empty when emissions are not positive.
+    """
+    emissions = _positive(emissions_g)
+    if emissions is None:
+        return {}
+    values = {"emissions": emissions}
+    size = _positive(size_bytes)
+    if size is not None:
+        values["size_efficiency"] = size / emissions
+    dataset = _positive(dataset_size)
+    if dataset is not None:
+        values["dataset_efficiency"] = dataset / emissions
+    if downloads is not None and math.isfinite(downloads) and downloads >= 0:
+        values["downloads"] = float(downloads)
+    if performance is not None and math.isfinite(performance) and 0 <= performance <= 1:
+        values["performance"] = performance
     return values
 
 
@@ -357,7 +376,11 @@ def _label_section(records: list[ModelRecord]) -> dict[str, Any]:
     ranges = _performance_ranges(records)
     columns: dict[str, list[float]] = {name: [] for name in LABEL_METRICS}
     for record in records:
-        for name, value in _label_values(record, ranges).items():
+        score = normalised_performance(record.performance or {}, ranges)
+        values = label_values(
+            record.emissions_g, record.size_bytes, record.dataset_size, record.downloads, score
+        )
+        for name, value in values.items():
             columns[name].append(value)
     metrics = {}
     for name, (better, cut_points, unit) in LABEL_METRICS.items():
@@ -386,7 +409,7 @@ def _coverage(records: list[ModelRecord]) -> dict[str, int]:
         "downloads": sum(r.downloads is not None for r in records),
         "performance": sum(bool(r.performance) for r in records),
         "size_bytes": sum(bool(r.size_bytes) for r in records),
-        "training_type": sum(r.training_type is not None for r in records),
+        "training_type": sum(normalise_training_type(r.training_type) is not None for r in records),
     }
 
 
@@ -658,7 +681,8 @@ def from_dict(data: Any, origin: str = "baseline") -> Baseline:
 def _shipped() -> Baseline:
     from importlib.resources import files
 
-    text = files("carbonlint").joinpath("data", "baseline.json").read_text(encoding="utf-8")
+    # "/" rather than joinpath(a, b): Python 3.10's Traversable takes one segment at a time.
+    text = (files("carbonlint") / "data" / "baseline.json").read_text(encoding="utf-8")
     return from_dict(json.loads(text), "shipped baseline")
 
 

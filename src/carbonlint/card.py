@@ -398,7 +398,12 @@ def parse_bytes(raw: bytes, path: str) -> Card:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         card = Card(path=path)
-        kind = "binary data" if b"\x00" in raw[:8192] else "not UTF-8"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            kind = "UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
+        elif b"\x00" in raw[:8192]:
+            kind = "binary data"
+        else:
+            kind = "not UTF-8"
         card.problems.append(
             Problem(
                 "CL004",

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from carbonlint.card import Card, read_card
 from carbonlint.config import Config
@@ -36,6 +36,15 @@ class Context:
     @functools.cached_property
     def emissions_g(self) -> float | None:
         return understood_grams(self.card.co2) if self.card.has_co2 else None
+
+    @functools.cached_property
+    def schema_errors(self) -> list[Any]:
+        """jsonschema's errors for co2_eq_emissions (computed once, shared by the checks)."""
+        if not self.card.has_co2:
+            return []
+        from carbonlint import schema
+
+        return schema.errors(self.card.co2)
 
     @functools.cached_property
     def grade(self) -> Grade:

@@ -4,16 +4,15 @@ The label follows Castaño et al. (ESEM 2023) and their replication code
 (GAISSA-UPC/ML-EnergyLabel): five metrics, each rated A-E by boundaries at percentiles of all
 reporting models, combined into a weighted mean. One deliberate change: their emissions
 boundaries are percentiles of square roots but are compared with raw values, which rates about
-94% of the models in their data A on emissions. Here boundaries and values share one scale:
-grams.
-docs/efficiency.md has the details.
+94% of the models in their data A on emissions. Here boundaries and values share one scale,
+grams. docs/efficiency.md has the details.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from carbonlint.baselines import (
@@ -23,6 +22,7 @@ from carbonlint.baselines import (
     Baseline,
     MetricBoundaries,
     format_grams,
+    label_values,
     normalised_performance,
 )
 
@@ -62,43 +62,23 @@ def rate(value: float, metric: MetricBoundaries) -> str:
     return LETTERS[len(metric.boundaries) - sum(value > edge for edge in metric.boundaries)]
 
 
-def _positive(value: float | None) -> float | None:
-    if value is None or not math.isfinite(value) or value <= 0:
-        return None
-    return float(value)
-
-
-def _metric_values(inputs: EfficiencyInputs, emissions: float) -> dict[str, float | None]:
-    size = _positive(inputs.size_bytes)
-    dataset = _positive(inputs.dataset_size)
-    downloads = inputs.downloads if inputs.downloads is not None and inputs.downloads >= 0 else None
-    performance = inputs.performance
-    if performance is not None and not (math.isfinite(performance) and 0 <= performance <= 1):
-        performance = None
-    return {
-        "emissions": emissions,
-        "size_efficiency": None if size is None else size / emissions,
-        "dataset_efficiency": None if dataset is None else dataset / emissions,
-        "downloads": None if downloads is None else float(downloads),
-        "performance": performance,
-    }
-
-
 def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None:
     """The label, its score (A=1 ... E=5) and each metric's rating; None without emissions.
 
     A metric the card does not give, or the baseline has no boundaries for, is left out and
     the remaining weights are scaled to sum to 1; "weight" is the weight actually applied.
     """
-    emissions = _positive(inputs.emissions_g)
-    if emissions is None:
-        return None
-    values = _metric_values(inputs, emissions)
+    values = label_values(
+        inputs.emissions_g,
+        inputs.size_bytes,
+        inputs.dataset_size,
+        inputs.downloads,
+        inputs.performance,
+    )
     usable = {
         name: value
         for name, value in values.items()
-        if value is not None and baseline.label_metrics.get(name) is not None
-        and baseline.label_metrics[name].boundaries
+        if name in baseline.label_metrics and baseline.label_metrics[name].boundaries
     }
     if "emissions" not in usable:
         return None
@@ -110,8 +90,9 @@ def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None
         weight = WEIGHTS[name] / total
         score += weight * (LETTERS.index(rating) + 1)
         metrics[name] = {"value": value, "rating": rating, "weight": round(weight, 4)}
-    # Half rounds down the alphabet (2.5 is C); the 9-digit rounding first keeps a float sum
-    # such as 2.4999999999 from deciding the letter. The original used round-half-even.
+    # Half rounds down the alphabet (3.5 is D), where the original's round-half-even flipped
+    # direction from one letter to the next; rounding to 9 digits first keeps a float sum such
+    # as 3.4999999999 from deciding the letter.
     letter = LETTERS[math.floor(round(score, 9) + 0.5) - 1]
     return {
         "label": letter,

@@ -204,11 +204,7 @@ def _where(path: tuple[Any, ...]) -> str:
 @check("CL101", "CL102", "CL103", "CL105", "CL106", "CL108", "CL110")
 def schema_errors(context: Context) -> Iterator[Problem]:
     card = context.card
-    if not card.has_co2:
-        return
-    from carbonlint import schema
-
-    for error in schema.errors(card.co2):
+    for error in context.schema_errors:
         path = tuple(error.absolute_path)
         key = _where(path)
         span = card.span_of(CO2_KEY, *path) or card.span_of(CO2_KEY, key=True)
@@ -257,8 +253,14 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
             )
         if isinstance(value, str):
             _, node = card.entry(CO2_KEY, *path)
-            if node is not None and reads_differently(node) is not None:
-                return None  # unquoted, and a number in YAML 1.2 (1e3): CL111 says it better
+            readings = reads_differently(node) if node is not None else None
+            if readings is not None and isinstance(readings[1], (int, float)):
+                return Problem(
+                    "CL106",
+                    f"{key}: {value} is text for PyYAML (YAML 1.1, used by huggingface_hub), "
+                    "which wants a dot and a signed exponent (1.0e+3); YAML 1.2 reads a number",
+                    span=span, key=key, suggestion=f"write {format_grams(readings[1])}",
+                )
             quantity = parse_quantity(value)
             if quantity is not None:
                 unit = f" {quantity.unit}" if quantity.unit else ""

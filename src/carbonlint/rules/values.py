@@ -268,7 +268,11 @@ def yaml_version(context: Context) -> Iterator[Problem]:
     nodes: list[tuple[str, yaml.Node]] = [(CO2_KEY, node)] if node is not None else []
     if isinstance(node, yaml.MappingNode):
         nodes = [(f"{CO2_KEY}.{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    # A value the schema rejects already has a finding that names the YAML reading.
+    rejected = {".".join([CO2_KEY, *map(str, e.absolute_path)]) for e in context.schema_errors}
     for key, value_node in nodes:
+        if key in rejected:
+            continue
         readings = reads_differently(value_node)
         if readings is None:
             continue

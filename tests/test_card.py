@@ -1,0 +1,88 @@
+"""The front matter reader: the Hub's block detection, positions in the file, duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from carbonlint.card import parse_bytes, parse_card
+from carbonlint.findings import Span
+
+
+def test_positions_are_file_positions_including_the_block_offset() -> None:
+    text = "\n\n---\nlicense: mit\nco2_eq_emissions:\n  emissions: 12.5\n  source: x\n---\nbody\n"
+    card = parse_card(text)
+    assert card.data["co2_eq_emissions"] == {"emissions": 12.5, "source": "x"}
+    # Leading blank lines are allowed by the Hub's expression; the block starts on line 4.
+    assert card.span_of("license") == Span(4, 10, 4, 13)
+    assert card.span_of("co2_eq_emissions", key=True) == Span(5, 1, 5, 17)
+    assert card.span_of("co2_eq_emissions", "emissions") == Span(6, 14, 6, 18)
+    # A block mapping's span stops at its last character, not at the next line.
+    assert card.span_of("co2_eq_emissions") == Span(6, 3, 7, 12)
+    assert card.body == "body\n"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline: str) -> None:
+    lines = ["---", "license: mit", "co2_eq_emissions: 5", "---", "# Title", "text"]
+    card = parse_card(newline.join(lines))
+    assert card.problems == []
+    assert card.data == {"license": "mit", "co2_eq_emissions": 5}
+    assert card.span_of("co2_eq_emissions") == Span(3, 19, 3, 20)
+    assert card.body == newline.join(lines[4:])
+
+
+def test_byte_order_mark_is_dropped_like_the_hub() -> None:
+    card = parse_bytes("\ufeff---\nco2_eq_emissions: 5\n---\n".encode("utf-8"), "README.md")
+    assert card.data == {"co2_eq_emissions": 5}
+    assert card.span_of("co2_eq_emissions") == Span(2, 19, 2, 20)
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    card = parse_card('---\nlicense: "é€𝄞"\nco2_eq_emissions: 5\n---\n')
+    assert card.span_of("license") == Span(2, 10, 2, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["# Just a title\n", "", "text\n---\na: 1\n---\n", "----\na: 1\n----\n"],
+)
+def test_no_front_matter(text: str) -> None:
+    card = parse_card(text)
+    assert card.front_matter is None and card.data is None and card.problems == []
+    assert card.body == text
+
+
+def test_closing_line_may_have_trailing_blanks_and_end_the_file() -> None:
+    card = parse_card("---\nco2_eq_emissions: 5\n---  ")
+    assert card.data == {"co2_eq_emissions": 5}
+
+
+def test_unclosed_front_matter_is_reported() -> None:
+    card = parse_card("---\nco2_eq_emissions: 5\n\n# Model\n")
+    assert [p.code for p in card.problems] == ["CL006"]
+    assert card.data is None
+
+
+def test_duplicate_keys_point_at_the_kept_one() -> None:
+    card = parse_card("---\nco2_eq_emissions: 1\nlicense: mit\nco2_eq_emissions: 2\n---\n")
+    assert card.data["co2_eq_emissions"] == 2  # the Hub keeps the last
+    (problem,) = card.problems
+    assert problem.code == "CL003"
+    assert problem.span == Span(4, 1, 4, 17)
+    assert "first on line 2" in problem.message
+
+
+def test_nested_duplicate_keys() -> None:
+    card = parse_card("---\nco2_eq_emissions:\n  emissions: 1\n  emissions: 2\n---\n")
+    assert [(p.code, p.key, p.span.line) for p in card.problems] == [
+        ("CL003", "co2_eq_emissions.emissions", 4)
+    ]
+
+
+def test_entry_follows_sequences_and_misses_cleanly() -> None:
+    card = parse_card("---\nco2_eq_emissions:\n  - emissions: 1\n---\n")
+    key, value = card.entry("co2_eq_emissions", 0, "emissions")
+    assert key is None or key.value == "emissions"
+    assert value is not None and value.value == "1"
+    assert card.entry("co2_eq_emissions", 5) == (None, None)
+    assert card.entry("nope") == (None, None)

@@ -1,0 +1,281 @@
+"""The command line contract of interface.md: options, exit codes, JSON, config precedence."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import carbonlint
+
+GOOD = "---\nco2_eq_emissions:\n  emissions: 12.5\n  hardware_used: 1 x T4\n---\n# Model\n"
+BAD = "---\nlicense: mit\nco2_eq_emissions:\n  emissions: '1.2 kg'\n  geographic_location: Germany\n---\n"
+NONE = "---\nlicense: mit\n---\n# Model\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / ".git").mkdir()  # stops config discovery here
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "README.md").write_text(GOOD)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "README.md").write_text(BAD)
+    (tmp_path / "none_model_card.md").write_text(NONE)
+    (tmp_path / "notes.md").write_text(BAD)  # not a model card name: never searched
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+def test_version(run) -> None:
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"carbonlint {carbonlint.__version__}\n")
+
+
+def test_text_output_and_exit_code(run, repo: Path) -> None:
+    code, out, _ = run("check", "bad/README.md")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == ("bad/README.md:4:14: CL106 [error] co2_eq_emissions.emissions is the text "
+                        "'1.2 kg', not a number: the spec wants grams (1.2 kg is 1200 g)")
+    assert lines[1] == "  help: write 1200"
+    assert lines[2].startswith("bad/README.md:5:3: CL107 [warning] unknown key 'geographic_location'")
+    assert lines[-1] == "1 error, 1 warning, 0 infos in 1 card."
+
+
+def test_clean_card_exits_zero(run, repo: Path) -> None:
+    code, out, _ = run("check", "good/README.md")
+    assert code == 0
+    assert out.splitlines() == [
+        "good/README.md: reporting class awareness (emissions (12.5 g) and hardware (1 x T4) reported)",
+        "0 errors, 0 warnings, 0 infos in 1 card.",
+    ]
+
+
+def test_directories_are_searched_for_cards(run, repo: Path) -> None:
+    code, out, _ = run("check", "-f", "json", ".")
+    data = json.loads(out)
+    assert [f["path"] for f in data["files"]] == ["./none_model_card.md", "./bad/README.md",
+                                                  "./good/README.md"]
+    assert code == 1
+
+
+def test_default_path_is_readme(run, repo: Path) -> None:
+    (repo / "README.md").write_text(GOOD)
+    code, out, _ = run("check", "-f", "json")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["README.md"]
+
+
+def test_json_matches_the_interface(run, repo: Path) -> None:
+    code, out, _ = run("check", "--format", "json", "bad/README.md", "good/README.md")
+    data = json.loads(out)
+    assert data["version"] == 1
+    assert data["tool"] == {"name": "carbonlint", "version": carbonlint.__version__}
+    bad, good = data["files"]
+    assert {"path", "reporting_class", "emissions_g", "efficiency", "error", "findings"} <= set(bad)
+    assert bad["path"] == "bad/README.md" and bad["error"] is None
+    assert bad["emissions_g"] == 1200.0 and bad["reporting_class"] == "basic"
+    first = bad["findings"][0]
+    assert first == {
+        "code": "CL106", "category": "schema", "severity": "error", "line": 4, "column": 14,
+        "end_line": 4, "end_column": 22, "key": "co2_eq_emissions.emissions",
+        "message": first["message"], "suggestion": "write 1200", "fixable": False,
+    }
+    assert good["findings"] == [] and good["reporting_class"] == "awareness"
+    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 1, "infos": 0,
+                               "unreadable": 0, "below_min_class": 0}
+
+
+def test_output_file(run, repo: Path) -> None:
+    code, out, _ = run("check", "-f", "json", "-o", "report.json", "bad/README.md")
+    assert code == 1 and out == ""
+    assert json.loads((repo / "report.json").read_text())["summary"]["errors"] == 1
+
+
+def test_min_class(run, repo: Path) -> None:
+    code, _, _ = run("check", "--min-class", "basic", "good/README.md")
+    assert code == 0
+    code, out, _ = run("check", "--min-class", "optimization", "good/README.md")
+    assert code == 1 and "CL210" in out
+    # Ignoring the finding does not lift the requirement: the exit code still says "below".
+    code, out, _ = run("check", "--min-class", "optimization", "--ignore", "CL210", "good/README.md")
+    assert code == 1 and "1 below --min-class" in out
+
+
+def test_require_emissions(run, repo: Path) -> None:
+    assert run("check", "none_model_card.md")[0] == 0
+    code, out, _ = run("check", "--require-emissions", "none_model_card.md")
+    assert code == 1 and "CL200" in out
+
+
+def test_select_and_ignore_by_prefix(run, repo: Path) -> None:
+    code, out, _ = run("check", "--ignore", "CL106", "bad/README.md")
+    assert code == 0 and "CL107" in out and "CL106" not in out
+    code, out, _ = run("check", "--select", "CL10", "--ignore", "CL106", "bad/README.md")
+    assert "CL107" in out and "CL106" not in out
+    code, out, _ = run("check", "--select", "CL2", "bad/README.md")
+    assert code == 0 and "CL1" not in out
+
+
+def test_bad_code_is_a_usage_error(run, repo: Path) -> None:
+    code, out, err = run("check", "--ignore", "E501", "bad/README.md")
+    assert code == 2 and out == ""
+    assert err == "carbonlint: error: --ignore: 'E501' is not a rule code or prefix (see 'carbonlint rules')\n"
+
+
+def test_unknown_option_is_exit_2(run, repo: Path) -> None:
+    assert run("check", "--bogus")[0] == 2
+    assert run("check", "--min-class", "excellent")[0] == 2
+
+
+def test_missing_file_is_reported_and_fails(run, repo: Path) -> None:
+    code, out, _ = run("check", "nope.md", "good/README.md")
+    assert code == 1
+    assert "nope.md: error: no such file" in out and "good/README.md: reporting class" in out
+
+
+# -- configuration -------------------------------------------------------------------------------
+
+def test_pyproject_config_and_cli_precedence(run, repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.carbonlint]\nignore = ["CL106"]\n'
+        '[tool.carbonlint.severity]\nCL107 = "error"\n'
+    )
+    code, out, _ = run("check", "bad/README.md")
+    assert "CL106" not in out and "CL107 [error]" in out and code == 1
+    code, out, _ = run("check", "--ignore", "CL107", "bad/README.md")  # the CLI's list replaces
+    assert "CL106 [error]" in out and "CL107" not in out
+
+
+def test_dedicated_config_wins_over_pyproject(run, repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.carbonlint]\nignore = ["CL106"]\n')
+    (repo / ".carbonlint.toml").write_text('ignore = ["CL107"]\n')
+    _, out, _ = run("check", "bad/README.md")
+    assert "CL106" in out and "CL107" not in out
+
+
+def test_config_is_found_from_a_subdirectory(run, repo: Path, monkeypatch) -> None:
+    (repo / ".carbonlint.toml").write_text('min-class = "certified"\n')
+    monkeypatch.chdir(repo / "good")
+    assert run("check", "README.md")[0] == 1
+
+
+def test_explicit_config_and_per_file_ignores(run, repo: Path) -> None:
+    (repo / "cfg.toml").write_text('[per-file-ignores]\n"bad/*.md" = ["CL1"]\n')
+    code, out, _ = run("check", "--config", "cfg.toml", "bad/README.md", "good/README.md")
+    assert code == 0 and "CL1" not in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('selct = ["CL1"]\n', "cfg.toml: selct: unknown key (did you mean 'select'?)"),
+        ('min-class = "great"\n', "cfg.toml: min-class: must be one of unknown, context, basic"),
+        ('[severity]\nCL107 = "fatal"\n', "cfg.toml: severity.CL107: unknown severity 'fatal'"),
+        ('ignore = ["XX"]\n', "cfg.toml: ignore: 'XX' is not a rule code or prefix"),
+        ('ignore = 3\n', "cfg.toml: ignore: must be a list of strings"),
+        ("ignore = [\n", "cfg.toml: not valid TOML"),
+    ],
+)
+def test_bad_config_is_exit_2_naming_file_and_key(run, repo: Path, content: str, message: str) -> None:
+    (repo / "cfg.toml").write_text(content)
+    code, out, err = run("check", "--config", "cfg.toml", "good/README.md")
+    assert code == 2 and out == ""
+    assert err.startswith(f"carbonlint: error: {message}")
+
+
+def test_bad_pyproject_key_is_named_with_its_table(run, repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.carbonlint]\nrequire-emission = true\n')
+    code, _, err = run("check", "good/README.md")
+    assert code == 2 and "pyproject.toml: tool.carbonlint.require-emission: unknown key" in err
+
+
+def test_missing_config_file(run, repo: Path) -> None:
+    code, _, err = run("check", "--config", "nope.toml", "good/README.md")
+    assert code == 2 and "nope.toml: no such configuration file" in err
+
+
+# -- suppression ---------------------------------------------------------------------------------
+
+def test_inline_suppression(run, repo: Path) -> None:
+    (repo / "README.md").write_text(
+        "---\nco2_eq_emissions:\n  emissions: '1.2 kg'  # carbonlint: ignore[CL106]\n"
+        "  # carbonlint: ignore\n  geographic_location: Germany\n  training_type: finetuning\n---\n"
+    )
+    code, out, _ = run("check", "README.md")
+    assert "CL106" not in out and "CL107" not in out and "CL109" in out
+    assert code == 0
+
+
+def test_inline_suppression_only_covers_listed_codes(run, repo: Path) -> None:
+    (repo / "README.md").write_text(
+        "---\nco2_eq_emissions:\n  emissions: '1.2 kg'  # carbonlint: ignore[CL107]\n---\n")
+    assert "CL106" in run("check", "README.md")[1]
+
+
+def test_file_level_disable(run, repo: Path) -> None:
+    (repo / "README.md").write_text(BAD + "\n<!-- carbonlint: disable-file -->\n")
+    code, out, _ = run("check", "README.md")
+    assert code == 0 and "CL1" not in out
+    (repo / "README.md").write_text(BAD + "\n<!-- carbonlint: disable-file[CL107] -->\n")
+    code, out, _ = run("check", "README.md")
+    assert code == 1 and "CL106" in out and "CL107" not in out
+
+
+# -- colour and the real entry point -------------------------------------------------------------
+
+def test_colour_only_when_asked(run, repo: Path) -> None:
+    assert "\x1b[" not in run("check", "bad/README.md")[1]  # captured output is not a terminal
+    assert "\x1b[31m" in run("check", "--color", "always", "bad/README.md")[1]
+
+
+def entry(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    exe = Path(sys.executable).with_name("carbonlint")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "carbonlint"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_console_script_on_a_pty_honours_no_color(repo: Path) -> None:
+    import pty
+
+    exe = Path(sys.executable).with_name("carbonlint")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "carbonlint"]
+
+    def on_terminal(env: dict[str, str]) -> str:
+        main, secondary = pty.openpty()
+        proc = subprocess.Popen(command + ["check", "bad/README.md"], stdout=secondary,
+                                stderr=secondary, env=env, cwd=repo)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait()
+        os.close(main)
+        return b"".join(chunks).decode()
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert "\x1b[31m" in on_terminal(env)
+    assert "\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+
+
+def test_auto_format_under_github_actions(repo: Path) -> None:
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    result = entry("check", "-f", "auto", "bad/README.md", env=env, cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.startswith("::error ")
+
+
+def test_no_traceback_for_an_unwritable_output(repo: Path) -> None:
+    result = entry("check", "-o", str(repo / "missing-dir" / "x.json"), "bad/README.md", cwd=repo)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
