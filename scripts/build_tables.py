@@ -20,6 +20,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from carbonlint.estimate import (  # noqa: E402  (needs the sys.path line above)
-    Hardware,
     estimate,
     hardware_key,
     location_key,
@@ -545,7 +545,8 @@ def write_reference(rows: list[dict[str, str]]) -> None:
             "# Published training emissions, copied by scripts/build_tables.py from\n"
             "# ../shared/data/reference-emissions/training_emissions_reference.csv (hand-compiled\n"
             "# facts from the papers and model cards named in source/locator; no licence needed,\n"
-            "# cite the primary sources). Only rows with hardware, accelerator_hours and location.\n"
+            "# cite the primary sources). Only rows with hardware, accelerator_hours and\n"
+            "# location.\n"
             "# accelerator_hours are GPU/TPU-hours (devices x wall-clock hours).\n"
         )
         writer = csv.DictWriter(f, fieldnames=REFERENCE_COLUMNS, lineterminator="\n")
@@ -580,10 +581,11 @@ def accuracy_rows(rows: Iterable[dict[str, str]]) -> list[list[str]]:
         if not parsed:
             out.append([row["model"], f"{row['hardware']} -> not recognised", *[""] * 6])
             continue
-        device = Hardware(1, parsed[0].name, parsed[0].kind, parsed[0].watts_each, parsed[0].matched)
+        device = replace(parsed[0], count=1)
         pue = float(row["pue"]) if row["pue"] else None
         est = estimate([device], float(row["accelerator_hours"]), row["location"], pue)
-        grid = f"{est.grid.g_per_kwh:.0f} ({est.grid.name}{', fallback' if est.grid.fallback else ''})"
+        fallback = ", fallback" if est.grid.fallback else ""
+        grid = f"{est.grid.g_per_kwh:.0f} ({est.grid.name}{fallback})"
         out.append(
             [
                 row["model"],

@@ -26,7 +26,7 @@ def test_installed_schema_is_the_repository_schema() -> None:
     """schemas/ is the single source; the package carries an identical copy."""
     import carbonlint
 
-    shipped = schema.schema_path()
+    shipped = Path(schema.schema_path())
     source = REPO / "schemas" / schema.CO2_SCHEMA
     package = Path(carbonlint.__file__).resolve().parent
     # Installed (as in CI): the copy inside the package; from a checkout's src/: schemas/ itself.

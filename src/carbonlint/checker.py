@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from carbonlint.card import Card, read_card
@@ -26,12 +25,12 @@ _INLINE = re.compile(r"(?:^|\s)#\s*carbonlint:\s*ignore(?:\[(?P<codes>[A-Za-z0-9
 _FILE = re.compile(r"<!--\s*carbonlint:\s*disable-file(?:\[(?P<codes>[A-Za-z0-9,\s]*)\])?\s*-->")
 
 
-@dataclass
 class Context:
     """What a check gets: the parsed card and the configuration; derived facts computed once."""
 
-    card: Card
-    config: Config
+    def __init__(self, card: Card, config: Config) -> None:
+        self.card = card
+        self.config = config
 
     @functools.cached_property
     def emissions_g(self) -> float | None:

@@ -107,7 +107,7 @@ _CPU_FAMILIES = frozenset(
     "sempron apple".split()
 )
 _CPU_CONTEXT = _CPU_FAMILIES | {"cpu", "cpus", "processor", "intel", "i3", "i5", "i7", "i9"}
-_GPU_CONTEXT = frozenset("nvidia geforce gpu gpus radeon quadro tesla rtx gtx titan".split())
+_GPU_CONTEXT = frozenset("nvidia geforce gpu gpus radeon quadro tesla rtx gtx".split())
 # v2, v3 and v4 slice names count TensorCores, two per chip: a "v3-8" has 4 chips.
 # (Google Cloud TPU documentation, "System architecture".)
 _TPU_CORES_PER_CHIP = 2
@@ -323,7 +323,8 @@ def parse_hardware(text: str) -> list[Hardware]:
     Never guesses: a model missing from the tables, a TPU pod of unknown size or a CPU named
     only by its clock speed ("Intel(R) Xeon(R) CPU @ 2.20GHz") yields nothing.
     """
-    return [hw for seg in re.split(_SEGMENTS, text or "") if (hw := _parse_segment(seg)) is not None]
+    found = (_parse_segment(segment) for segment in re.split(_SEGMENTS, text or ""))
+    return [hw for hw in found if hw is not None]
 
 
 # --------------------------------------------------------------------------- duration
@@ -390,7 +391,8 @@ def _location_tokens(text: str) -> list[tuple[str, bool]]:
 
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).replace(".", "")
-    return [(tok.lower(), tok.isupper()) for tok in re.split(r"[^A-Za-z0-9-]+", t) if tok.strip("-")]
+    words = [tok for tok in re.split(r"[^A-Za-z0-9-]+", t) if tok.strip("-")]
+    return [(tok.lower(), tok.isupper()) for tok in words]
 
 
 def location_key(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -44,8 +44,11 @@ class Category(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class Span:
+# The immutable value types are NamedTuples rather than frozen dataclasses: creating a frozen
+# dataclass costs ~1 ms at import, a NamedTuple ~0.15 ms, and every pre-commit run pays it.
+
+
+class Span(NamedTuple):
     """A region of the file: 1-based lines and columns; ``end_column`` is exclusive."""
 
     line: int
@@ -54,8 +57,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A certain, mechanical edit: replace ``span`` of the file with ``replacement``."""
 
     span: Span
@@ -63,8 +65,7 @@ class Fix:
     description: str
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """What a rule yields: a code, a message and where; severity comes from configuration."""
 
     code: str
@@ -75,8 +76,7 @@ class Problem:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     category: Category
     severity: Severity

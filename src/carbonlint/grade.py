@@ -16,8 +16,7 @@ Emissions count as reported only when carbonlint understood them as grams (see
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
 # Castaño et al.'s tags; configurable (optimization-tags, certification-tags).
@@ -29,8 +28,7 @@ def rank(name: str) -> int:
     return CLASSES.index(name)
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(NamedTuple):
     reporting_class: str
     reason: str
     next_step: str | None

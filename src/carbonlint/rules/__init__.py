@@ -16,8 +16,7 @@ family registers its rules and checks.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from carbonlint.findings import Category, Problem, Severity
 
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 FAMILIES = ("parse", "schema", "values", "reporting")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     category: Category
@@ -65,8 +63,7 @@ class Rule:
 CheckFunction = Callable[["Context"], Iterator[Problem]]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     function: CheckFunction
     codes: frozenset[str]
 

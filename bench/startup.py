@@ -1,0 +1,98 @@
+"""One card, whole process: carbonlint versus check-jsonschema, side by side in one venv.
+
+    python bench/startup.py [--runs 40]
+
+Needs carbonlint and check-jsonschema installed in the running interpreter's environment
+(``pip install . check-jsonschema``). Each round runs, in turn: a bare ``python -c pass`` (the
+floor of any Python tool), ``carbonlint check`` on a valid card, ``carbonlint check`` on a card
+with errors (which loads jsonschema for the messages), and ``check-jsonschema --schemafile`` on the
+same front matter saved as YAML. Interleaving the commands spreads machine noise over all of them
+alike; the figures are medians, and the ratios compare medians of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCHEMA = HERE.parent / "schemas" / "co2_eq_emissions.schema.json"
+
+VALID = """\
+language: en
+license: apache-2.0
+library_name: sentence-transformers
+tags:
+- sentence-transformers
+- feature-extraction
+co2_eq_emissions:
+  emissions: 13.2
+  energy_consumed: 0.034
+  source: codecarbon
+  training_type: fine-tuning
+  on_cloud: false
+  cpu_model: 13th Gen Intel(R) Core(TM) i7-13700K
+  ram_total_size: 31.78
+  hours_used: 0.11
+  hardware_used: 1 x NVIDIA GeForce RTX 3090
+  geographical_location: Frankfurt, Germany
+"""
+INVALID = VALID.replace("emissions: 13.2", 'emissions: "13.2 g"')
+
+
+def timed(command: list[str], expect: set[int]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in expect:
+        raise SystemExit(f"{command} exited {result.returncode}: {result.stderr.decode()}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    bindir = Path(sys.executable).parent
+    carbonlint = shutil.which("carbonlint", path=str(bindir))
+    cjs = shutil.which("check-jsonschema", path=str(bindir))
+    if not carbonlint or not cjs:
+        raise SystemExit("install carbonlint and check-jsonschema into this environment first")
+    # check-jsonschema validates a whole document: wrap the value as the schema of a key.
+    work = Path(tempfile.mkdtemp())
+    (work / "valid.md").write_text(f"---\n{VALID}---\n# Model\n")
+    (work / "invalid.md").write_text(f"---\n{INVALID}---\n# Model\n")
+    (work / "front_matter.yaml").write_text(VALID)
+    (work / "schema.json").write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", '
+        f'"properties": {{"co2_eq_emissions": {{"$ref": "{SCHEMA.as_uri()}"}}}}}}'
+    )
+    commands = {
+        "python -c pass": ([sys.executable, "-c", "pass"], {0}),
+        "carbonlint check (valid card)": ([carbonlint, "check", str(work / "valid.md")], {0}),
+        "carbonlint check (card with an error)": ([carbonlint, "check", str(work / "invalid.md")], {1}),
+        "check-jsonschema --schemafile": (
+            [cjs, "--schemafile", str(work / "schema.json"), str(work / "front_matter.yaml")], {0}),
+    }
+    for command, expect in commands.values():  # warm the page cache and .pyc files
+        timed(command, expect)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, (command, expect) in commands.items():
+            times[name].append(timed(command, expect))
+    anchor = statistics.median(times["check-jsonschema --schemafile"])
+    print(f"{args.runs} interleaved runs; Python {sys.version.split()[0]}")
+    print(f"{'command':40} {'median':>8} {'min':>8} {'vs check-jsonschema':>20}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:40} {median * 1000:7.1f}ms {min(values) * 1000:7.1f}ms {median / anchor:19.2f}x")
+
+
+if __name__ == "__main__":
+    main()
