@@ -521,7 +521,8 @@ def estimate(
     if hours < 0:
         raise ValueError(f"negative duration: {hours}")
     grid = grid_intensity(location)
-    pue = default_pue(location, grid) if pue is None else pue
+    pue = default_pue(location, grid) if pue is None else float(pue)
+    hours = float(hours)
     watts = sum(h.watts for h in hardware)
     kwh = watts * hours / 1000 * pue
     grams = kwh * grid.g_per_kwh
