@@ -86,3 +86,39 @@ def test_entry_follows_sequences_and_misses_cleanly() -> None:
     assert value is not None and value.value == "1"
     assert card.entry("co2_eq_emissions", 5) == (None, None)
     assert card.entry("nope") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "column", "words"),
+    [
+        ("license: mit\ndate: 2023-02-30\nco2_eq_emissions: 5", 3, 7, "day is out of range"),
+        ("license: !custom mit\nco2_eq_emissions: 5", 2, 10, "could not determine a constructor"),
+        ("widget:\n- {? [a, b] : c}\nco2_eq_emissions: 5", 3, 6, "list or mapping used as a key"),
+        ("count: !!int twelve\nco2_eq_emissions: 5", 2, 8, "cannot be read"),
+    ],
+)
+def test_values_the_hub_cannot_build_are_found_in_keys_never_read(
+    front_matter: str, line: int, column: int, words: str
+) -> None:
+    card = parse_card("---\n" + front_matter + "\n---\n")
+    (problem,) = card.problems
+    assert problem.code == "CL001" and words in problem.message
+    assert (problem.span.line, problem.span.column) == (line, column)
+
+
+def test_metadata_is_built_lazily_but_reads_like_pyyaml() -> None:
+    import yaml
+
+    text = "a: 1\nb: [x, {y: 2}]\nc: &c {d: 3}\ne: *c\na: 4\nwhen: 2023-01-02\n"
+    card = parse_card("---\n" + text + "---\n")
+    assert dict(card.data) == yaml.safe_load(text)
+    assert list(card.data) == list(yaml.safe_load(text))  # first place, last value
+    assert card.data == yaml.safe_load(text)
+
+
+def test_top_level_merge_keys() -> None:
+    import yaml
+
+    text = "base: &b {license: mit}\n<<: *b\nco2_eq_emissions: 5\n"
+    card = parse_card("---\n" + text + "---\n")
+    assert card.problems == [] and dict(card.data) == yaml.safe_load(text)

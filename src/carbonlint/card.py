@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Iterator
 
 import yaml
@@ -100,8 +101,8 @@ class Card:
         return self.front_matter is not None
 
     @property
-    def metadata(self) -> dict[str, Any]:
-        return self.data if isinstance(self.data, dict) else {}
+    def metadata(self) -> Mapping[str, Any]:
+        return self.data if isinstance(self.data, Mapping) else {}
 
     @property
     def has_co2(self) -> bool:
@@ -213,34 +214,23 @@ def _parse_front_matter(card: Card) -> None:
         return
     try:
         if _nesting_bound(source) > _SAFE_COMPOSE_DEPTH and _event_depth(source) > MAX_DEPTH:
-            card.problems.append(
-                Problem("CL005", f"the front matter is nested more than {MAX_DEPTH} levels deep; "
-                        "it was not parsed", span=card.start_span())
-            )
+            card.problems.append(_too_deep(card.start_span()))
             return
         loader = _Loader(source)
         try:
             root = loader.get_single_node()
-            if root is not None:
-                trouble = _inspect_tree(card, root)
-                if trouble is not None:
-                    card.problems.append(trouble)
-                    return
-                card.data = loader.construct_document(root)
-            card.root = root
         finally:
             loader.dispose()
+        if root is None:
+            return
+        trouble = _inspect_tree(card, root, aliases="*" in source)
+        if trouble is not None:
+            card.problems.append(trouble)
+            return
+        card.root = root
+        card.data = _lazy_metadata(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = "; ".join(part for part in (exc.context, exc.problem) if part)
-        card.problems.append(
-            Problem(
-                "CL001",
-                f"the front matter is not valid YAML: {message or exc}",
-                span=card.mark_span(mark) if mark is not None else card.start_span(),
-            )
-        )
-        card.root, card.data = None, None
+        card.problems.append(_yaml_error(card, exc))
         return
     except (yaml.YAMLError, RecursionError) as exc:
         # RecursionError: only the pure-Python loader recurses this deep; report, never crash.
@@ -248,18 +238,34 @@ def _parse_front_matter(card: Card) -> None:
         card.problems.append(
             Problem("CL001", f"the front matter is not valid YAML: {reason}", span=card.start_span())
         )
-        card.root, card.data = None, None
         return
-    if card.root is not None and not isinstance(card.root, yaml.MappingNode):
-        kind = "a list" if isinstance(card.root, yaml.SequenceNode) else "a single value"
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         card.problems.append(
             Problem(
                 "CL002",
                 f"the front matter is {kind}, not a mapping of keys to values; the Hub "
                 "rejects such metadata",
-                span=card.span(card.root),
+                span=card.span(root),
             )
         )
+
+
+def _yaml_error(card: Card, exc: yaml.MarkedYAMLError, node: yaml.Node | None = None) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = "; ".join(part for part in (exc.context, exc.problem) if part)
+    if node is not None:
+        span = card.span(node)
+    elif mark is not None:
+        span = card.mark_span(mark)
+    else:
+        span = card.start_span()
+    return Problem("CL001", f"the front matter is not valid YAML: {message or exc}", span=span)
+
+
+def _too_deep(span: Span) -> Problem:
+    return Problem("CL005", f"the front matter is nested more than {MAX_DEPTH} levels deep; it was "
+                   "not parsed", span=span)
 
 
 # libyaml's composer (PyYAML's C extension) recurses in C once per nesting level and crashes the
@@ -288,31 +294,98 @@ def _event_depth(source: str) -> int:
     return deepest
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+# -- the composed tree -------------------------------------------------------------------------
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_COLLECTION = (yaml.MappingNode, yaml.SequenceNode)
 
 
-def _inspect_tree(card: Card, root: yaml.Node) -> Problem | None:
-    """Walk the composed tree once: find duplicate keys, refuse what cannot be constructed safely.
+def _inspect_tree(card: Card, root: yaml.Node, *, aliases: bool) -> Problem | None:
+    """One walk over the composed tree, before anything is built from it.
+
+    It finds duplicate keys, and everything that would make building the values fail (unknown
+    tags, impossible dates, unhashable keys), because values are built lazily, key by key, and
+    a failure anywhere must still be reported as the Hub would meet it: ``safe_load`` builds all.
+    Only collections are pushed on the stack; scalars are looked at where they stand.
+    """
+    if aliases:
+        problem = _measure_graph(card, root)
+        if problem is not None:
+            return problem
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str, int]] = [(root, "", 1)]
+    while stack:
+        node, where, depth = stack.pop()
+        if aliases:
+            if id(node) in seen:
+                continue  # an alias of a collection already walked
+            seen.add(id(node))
+        elif depth > MAX_DEPTH:
+            return _too_deep(card.span(node))
+        if node.tag not in (_MAP, _SEQ):
+            problem = _constructible(card, node)
+            if problem is not None:
+                return problem
+        if isinstance(node, yaml.MappingNode):
+            card.problems.extend(_duplicates_in(card, node, where))
+            for key, value in node.value:
+                if isinstance(key, _COLLECTION):
+                    return Problem("CL001", "the front matter is not valid YAML for the Hub: a "
+                                   "list or mapping used as a key cannot be read", span=card.span(key))
+                if key.tag != _STR and key.tag != _MERGE:
+                    problem = _constructible(card, key)
+                    if problem is not None:
+                        return problem
+                if isinstance(value, _COLLECTION):
+                    name = key.value
+                    stack.append((value, f"{where}.{name}" if where else name, depth + 1))
+                elif value.tag != _STR:
+                    problem = _constructible(card, value)
+                    if problem is not None:
+                        return problem
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if isinstance(item, _COLLECTION):
+                    stack.append((item, f"{where}[{index}]", depth + 1))
+                elif item.tag != _STR:
+                    problem = _constructible(card, item)
+                    if problem is not None:
+                        return problem
+    return None
+
+
+def _constructible(card: Card, node: yaml.Node) -> Problem | None:
+    """Build one node now, as safe_load would, and report what it refuses."""
+    try:
+        yaml.constructor.SafeConstructor().construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        return _yaml_error(card, exc, node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        # e.g. an impossible date (2023-02-30) or an explicit !!int that is not a number.
+        return Problem("CL001", f"the front matter is not valid YAML for the Hub: the value "
+                       f"{getattr(node, 'value', '')!r} cannot be read ({exc})", span=card.span(node))
+    return None
+
+
+def _measure_graph(card: Card, root: yaml.Node) -> Problem | None:
+    """Refuse alias bombs and recursive aliases before any value is built.
 
     An alias is a reference to an already composed node, so a "billion laughs" document composes
-    quickly but explodes when its values are walked; the expanded size is computed here from the
-    shared nodes (memoised, so the walk itself stays linear) and refused above a limit. A
-    recursive alias (``&a [*a]``) is refused too. The walk is iterative: no recursion limit.
+    quickly but explodes when its values are built or walked. The expanded size and height are
+    computed from the shared nodes, memoised, so this walk stays linear in the composed nodes.
     """
     size: dict[int, int] = {}
     height: dict[int, int] = {}
     visiting: set[int] = set()
-    stack: list[tuple[yaml.Node, str, bool]] = [(root, "", False)]
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node, where, done = stack.pop()
+        node, done = stack.pop()
         ident = id(node)
+        kids = _children(node)
         if done:
-            kids = _children(node)
             size[ident] = 1 + sum(size[id(k)] for k in kids)
             height[ident] = 1 + max((height[id(k)] for k in kids), default=0)
             visiting.discard(ident)
@@ -324,15 +397,10 @@ def _inspect_tree(card: Card, root: yaml.Node) -> Problem | None:
                     span=card.span(node),
                 )
             if height[ident] > MAX_DEPTH:
-                return Problem(
-                    "CL005",
-                    f"the front matter is nested more than {MAX_DEPTH} levels deep; it was not "
-                    "parsed",
-                    span=card.span(node),
-                )
+                return _too_deep(card.span(node))
             continue
         if ident in size:
-            continue  # an alias of a node already measured
+            continue
         if ident in visiting:
             return Problem(
                 "CL005",
@@ -341,16 +409,17 @@ def _inspect_tree(card: Card, root: yaml.Node) -> Problem | None:
                 span=card.span(node),
             )
         visiting.add(ident)
-        stack.append((node, where, True))
-        if isinstance(node, yaml.MappingNode):
-            card.problems.extend(_duplicates_in(card, node, where))
-            for k, v in node.value:
-                key = _scalar_key(k) if isinstance(k, yaml.ScalarNode) else "?"
-                stack.append((k, where, False))
-                stack.append((v, f"{where}.{key}" if where else str(key), False))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{where}[{i}]", False) for i, item in enumerate(node.value))
+        stack.append((node, True))
+        stack.extend((kid, False) for kid in kids if id(kid) not in size)
     return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _duplicates_in(card: Card, node: yaml.MappingNode, where: str) -> Iterator[Problem]:
@@ -376,6 +445,55 @@ def _duplicates_in(card: Card, node: yaml.MappingNode, where: str) -> Iterator[P
                 suggestion="remove one of the two entries",
             )
         first[key] = k
+
+
+# -- values, built on demand ---------------------------------------------------------------------
+
+
+class Metadata(Mapping):  # type: ignore[type-arg]
+    """The front matter mapping; each top-level value is built from its YAML node on first use.
+
+    Checks read a few keys (co2_eq_emissions, tags, model-index...); building the rest (widget
+    texts, long dataset lists) would cost more than composing the whole YAML. Keys and their order
+    are those PyYAML gives (the last duplicate wins).
+    """
+
+    __slots__ = ("_nodes", "_values")
+
+    def __init__(self, nodes: dict[Any, yaml.Node]) -> None:
+        self._nodes = nodes
+        self._values: dict[Any, Any] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            node = self._nodes[key]
+        value = self._values[key] = yaml.constructor.SafeConstructor().construct_document(node)
+        return value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._nodes
+
+    def __repr__(self) -> str:
+        return f"Metadata({dict(self)!r})"
+
+
+def _lazy_metadata(root: yaml.Node) -> Any:
+    """A :class:`Metadata` for a mapping root; anything else (or a top-level merge) built whole."""
+    if not isinstance(root, yaml.MappingNode) or any(k.tag == _MERGE for k, _ in root.value):
+        return yaml.constructor.SafeConstructor().construct_document(root)
+    nodes: dict[Any, yaml.Node] = {}
+    for key_node, value_node in root.value:
+        key = key_node.value if key_node.tag == _STR else _scalar_key(key_node)
+        nodes[key] = value_node  # as PyYAML's dict: first place, last value
+    return Metadata(nodes)
 
 
 def read_card(path: str, display_path: str | None = None) -> Card:

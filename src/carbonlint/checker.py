@@ -56,7 +56,12 @@ class Context:
         )
 
 
-def check_card(card: Card, config: Config) -> CardReport:
+def enabled_codes(config: Config, path: str | None = None) -> frozenset[str]:
+    """The codes that run for ``path``: the same for every file unless per-file-ignores apply."""
+    return frozenset(code for code in all_rules() if config.enabled(code, path))
+
+
+def check_card(card: Card, config: Config, enabled: frozenset[str] | None = None) -> CardReport:
     report = CardReport(path=card.path)
     if card.unreadable is not None:
         report.error = card.unreadable
@@ -64,7 +69,8 @@ def check_card(card: Card, config: Config) -> CardReport:
         return report
     context = Context(card, config)
     rules = all_rules()
-    enabled = {code for code in rules if config.enabled(code, card.path)}
+    if enabled is None or config.per_file_ignores:
+        enabled = enabled_codes(config, card.path)
     problems: list[Problem] = []
     for check in all_checks():
         if not check.codes & enabled:
@@ -187,8 +193,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 
 def check_paths(paths: Iterable[str], config: Config) -> Iterator[CardReport]:
     """Lint each card; one unreadable or hostile file never stops the others."""
+    enabled = enabled_codes(config)
     for path in expand_paths(paths):
         if not os.path.exists(path):
             yield CardReport(path=path, error="no such file", reporting_reason="the card could not be read")
             continue
-        yield check_card(read_card(path), config)
+        yield check_card(read_card(path), config, enabled)

@@ -54,7 +54,11 @@ def _pyyaml_value(node: yaml.ScalarNode) -> Any:
     global _constructor
     if _constructor is None:
         _constructor = yaml.constructor.SafeConstructor()
-    return _constructor.construct_object(node)
+    try:
+        return _constructor.construct_object(node)
+    finally:
+        # The constructor memoises every node it built; clear it, or each card's nodes stay alive.
+        _constructor.constructed_objects.clear()
 
 
 def _same(a: Any, b: Any) -> bool:

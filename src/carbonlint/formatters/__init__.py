@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 REPORTER_BY_NAME = {
     "text": "carbonlint.formatters.text:TextReporter",
     "json": "carbonlint.formatters.json:JsonReporter",
+    "github": "carbonlint.formatters.github:GithubReporter",
+    "sarif": "carbonlint.formatters.sarif:SarifReporter",
+    "markdown": "carbonlint.formatters.markdown:MarkdownReporter",
+    "gitlab": "carbonlint.formatters.gitlab:GitlabReporter",
 }
 
 

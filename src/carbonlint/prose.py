@@ -1,0 +1,686 @@
+"""Read the emissions facts a model card states in its Markdown body.
+
+The metadata says one thing; the prose often says another. This module only *reads* the prose:
+it returns :class:`Fact` objects with file positions, and the rules decide what a disagreement
+means. Four formats are recognised (see ``docs/prose.md``):
+
+* the Hub model card template's "Environmental Impact" list (``- **Hours used:** 36``),
+* AutoTrain/AutoNLP's ``- CO2 Emissions (in grams): 3.7680``,
+* Sentence-Transformers/SetFit's CodeCarbon list (``- **Carbon Emitted**: 0.012 kg of CO2``),
+* free prose ("emitted 24.7 tonnes of CO2eq", "433 MWh", "trained for 3 days on 8 A100s").
+
+Free prose is read for precision, not recall: a fact that is not there becomes a false alarm
+later, a missed one only a missed check.
+
+Everything is linear in the size of the body: code, comments and inline code are blanked out
+line by line (keeping every column), then a handful of regexes without nested unbounded
+repetition run once over the blanked text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from carbonlint.findings import Span
+
+__all__ = ["Fact", "ProseFacts", "extract"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One statement found in the body.
+
+    ``kind`` is one of ``emissions_g``, ``energy_kwh``, ``hours``, ``hardware``, ``location``,
+    ``cloud_provider``, ``training_type`` or ``placeholder``. ``value`` is grams, kWh or hours
+    (converted from the written unit) for the numeric kinds, the text for the others.
+    ``span`` covers ``text`` exactly, on one line.
+    """
+
+    kind: str
+    value: float | str
+    text: str
+    unit: str | None
+    decimals: int | None
+    source: str
+    field: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class ProseFacts:
+    facts: tuple[Fact, ...]
+    # The heading of the card's environmental section, if it has one.
+    environmental_section: Span | None = None
+
+    def of(self, kind: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.kind == kind]
+
+    @property
+    def has_environmental_section(self) -> bool:
+        return self.environmental_section is not None
+
+
+# ASCII: \w, \b and case-folding stay ASCII, so "K" (Kelvin sign) or "ſ" never pass for units.
+_FLAGS = re.ASCII | re.IGNORECASE
+
+# --- numbers and units -------------------------------------------------------------------------
+
+# Not preceded by a word character, a sign, a separator or "digit + space": that keeps versions
+# (v1.2), ranges (2-3), ratios (1/2), model names (A100) and the tail of a number out, and makes
+# every run of digits a candidate at most once (so matching stays linear).
+# Thousands separators: "," or a space (also NBSP, narrow NBSP, thin space) before exactly three
+# digits. A "." is always the decimal point; "12,5" (decimal comma) is not read at all.
+_NUM = (
+    r"(?<![\w.,+/-])(?<![0-9][ \u00a0\u202f\u2009])"
+    r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
+    r"|[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+(?![0-9])"
+    r"|[0-9]+)"
+    r"(?:\.(?P<frac>[0-9]+))?"
+    r"(?:e(?P<exp>[-+]?[0-9]{1,2}))?"
+)
+_GAP = r"[ \t\u00a0\u202f]{0,2}"
+
+# A mass unit ends at a non-word character, or runs straight into "CO2" ("kgCO2", "tCO2eq").
+_MASS_UNIT = (
+    r"(?P<unit>kilogram(?:me)?s?|kgs?|metric[ \t]+ton(?:ne)?s?|ton(?:ne)?s?|t"
+    r"|gram(?:me)?s?|g|lbs?|pounds?)(?=co2|co\u2082|\W|$)"
+)
+_ENERGY_UNIT = r"(?P<unit>[kmgt]?wh|(?:kilo|mega|giga|tera)?watt[ \t-]?hours?)(?!\w)"
+_TIME_UNIT = r"(?P<unit>hours?|hrs?|h|minutes?|mins?|days?|weeks?|wks?)(?!\w)"
+
+_NUM_RE = re.compile(_NUM, _FLAGS)
+_MASS_RE = re.compile(_NUM + _GAP + _MASS_UNIT, _FLAGS)
+_ENERGY_RE = re.compile(_NUM + _GAP + _ENERGY_UNIT, _FLAGS)
+_MASS_AFTER_RE = re.compile(_GAP + _MASS_UNIT, _FLAGS)
+_ENERGY_AFTER_RE = re.compile(_GAP + _ENERGY_UNIT, _FLAGS)
+# In the "Hours used" field, "1000 GPU hours" is still the hours the author means.
+_TIME_AFTER_RE = re.compile(_GAP + r"(?:(?:gpu|tpu)[ \t-]?)?" + _TIME_UNIT, _FLAGS)
+
+# "CO2", "CO2eq", "CO2-eq", "CO₂e", "of CO2 equivalent", "carbon dioxide", "carbon".
+_MARKER_RE = re.compile(
+    r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
+    r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)",
+    _FLAGS,
+)
+# "0.4 kg CO2/kWh", "16 tonnes of CO2 per year": an intensity or a rate, not an amount emitted.
+_RATE_RE = re.compile(
+    r"[ \t]*(?:/|per\b|each\b|every\b|annually\b|yearly\b"
+    r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)",
+    _FLAGS,
+)
+# After a number that has no unit: "36 (8 GPUs)" is still 36, "36 x 8", "36%" or "36 GPUs" not.
+_WORDY_TAIL_RE = re.compile(r"[ \t]*[a-z%*/\u00d7]", _FLAGS)
+
+_UNIT_NAMES: dict[str, tuple[str, ...]] = {
+    "g": ("g", "gram", "grams", "gramme", "grammes"),
+    "kg": ("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes"),
+    "t": ("t", "ton", "tons", "tonne", "tonnes")
+    + ("metric ton", "metric tons", "metric tonne", "metric tonnes"),
+    "lb": ("lb", "lbs", "pound", "pounds"),
+    "Wh": ("wh", "watt hour", "watt hours", "watthour", "watthours"),
+    "kWh": ("kwh", "kilowatt hour", "kilowatt hours", "kilowatthour", "kilowatthours"),
+    # "mWh" is read as MWh: nobody reports training energy in milliwatt-hours.
+    "MWh": ("mwh", "megawatt hour", "megawatt hours", "megawatthour", "megawatthours"),
+    "GWh": ("gwh", "gigawatt hour", "gigawatt hours", "gigawatthour", "gigawatthours"),
+    "TWh": ("twh", "terawatt hour", "terawatt hours", "terawatthour", "terawatthours"),
+    "h": ("h", "hr", "hrs", "hour", "hours"),
+    "min": ("min", "mins", "minute", "minutes"),
+    "d": ("day", "days"),
+    "wk": ("wk", "wks", "week", "weeks"),
+}
+_UNIT_OF = {name: unit for unit, names in _UNIT_NAMES.items() for name in names}
+# Into grams, kWh or hours. "t" is the metric tonne; short tons are not told apart.
+_FACTOR: dict[str, Decimal] = {
+    "g": Decimal(1),
+    "kg": Decimal(1000),
+    "t": Decimal(1_000_000),
+    "lb": Decimal("453.59237"),
+    "Wh": Decimal("0.001"),
+    "kWh": Decimal(1),
+    "MWh": Decimal(1000),
+    "GWh": Decimal(1_000_000),
+    "TWh": Decimal(1_000_000_000),
+    "h": Decimal(1),
+    "min": Decimal(1) / Decimal(60),
+    "d": Decimal(24),
+    "wk": Decimal(168),
+}
+_KIND_OF_UNIT = {
+    **dict.fromkeys(("g", "kg", "t", "lb"), "emissions_g"),
+    **dict.fromkeys(("Wh", "kWh", "MWh", "GWh", "TWh"), "energy_kwh"),
+    **dict.fromkeys(("h", "min", "d", "wk"), "hours"),
+}
+_SEPARATORS = str.maketrans("", "", ", \u00a0\u202f\u2009")
+# More digits than any real figure: not worth a Decimal of megabytes.
+_MAX_DIGITS = 30
+
+
+def _unit(written: str) -> str | None:
+    """The normalised unit for a unit as written ("Kilowatt-hours" -> "kWh")."""
+    return _UNIT_OF.get(" ".join(written.lower().replace("-", " ").split()))
+
+
+def _number(match: re.Match[str]) -> tuple[Decimal, int] | None:
+    """The number of a ``_NUM`` match and its decimals as written, or None if absurdly long."""
+    digits = match["num"].translate(_SEPARATORS)
+    fraction = match["frac"] or ""
+    if len(digits) + len(fraction) > _MAX_DIGITS:
+        return None
+    exponent = int(match["exp"] or 0)
+    number = Decimal(f"{digits}.{fraction or 0}e{exponent}")
+    return number, max(0, len(fraction) - exponent)
+
+
+# --- the body, with code and comments blanked out ----------------------------------------------
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_FENCE_OPEN_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
+_FENCE_CLOSE_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
+_LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_INLINE_TOKEN_RE = re.compile(r"`+|<!--")
+_BACKTICKS_RE = re.compile(r"`+")
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The body's lines, and the same lines blanked and joined with "\\n" for the regexes.
+
+    Blanking replaces characters by spaces, so an offset in ``text`` is a column of a line.
+    """
+
+    lines: list[str]
+    text: str
+    starts: list[int]
+    first_line: int
+
+    @classmethod
+    def parse(cls, body: str, first_line: int) -> _Body:
+        lines = _LINE_BREAK_RE.split(body) if "\r" in body else body.split("\n")
+        masked = _mask(lines)
+        starts = []
+        offset = 0
+        for line in masked:
+            starts.append(offset)
+            offset += len(line) + 1
+        return cls(lines, "\n".join(masked), starts, first_line)
+
+    def span(self, start: int, end: int) -> Span:
+        """The file span of ``text[start:end]``, which never crosses a line."""
+        index = bisect_right(self.starts, start) - 1
+        column = start - self.starts[index] + 1
+        line = self.first_line + index
+        return Span(line, column, line, column + end - start)
+
+    def original(self, start: int, end: int) -> str:
+        """What the card says at ``text[start:end]`` (blanked parts included)."""
+        index = bisect_right(self.starts, start) - 1
+        column = start - self.starts[index]
+        return self.lines[index][column : column + end - start]
+
+
+def _blank(line: str) -> str:
+    return " " * len(line)
+
+
+def _indent(line: str) -> int:
+    """Leading whitespace width, with tabs to the next multiple of 4 as CommonMark has it."""
+    rest = line.lstrip(" \t")
+    lead = line[: len(line) - len(rest)]
+    if "\t" not in lead:
+        return len(lead)
+    width = 0
+    for char in lead:
+        width += 4 - width % 4 if char == "\t" else 1
+    return width
+
+
+def _fence_opened(line: str) -> str | None:
+    """The fence run if ``line`` opens a fenced code block.
+
+    Any indentation counts (fences inside list items are indented), and so do blockquotes:
+    it is better to skip a little prose than to read a code block.
+    """
+    if not line.lstrip(" \t>").startswith(("```", "~~~")):
+        return None
+    match = _FENCE_OPEN_RE.match(line)
+    if match is None or (match["fence"][0] == "`" and "`" in match["info"]):
+        return None  # "```x``` " is inline code, not a fence
+    return match["fence"]
+
+
+def _fence_closed(line: str, fence: str) -> bool:
+    if fence[0] not in line:
+        return False
+    match = _FENCE_CLOSE_RE.fullmatch(line)
+    return (
+        match is not None
+        and match["fence"][0] == fence[0]
+        and len(match["fence"]) >= len(fence)
+    )
+
+
+def _inline_ranges(line: str, pos: int) -> tuple[list[tuple[int, int]], bool]:
+    """Inline code spans and HTML comments in ``line`` from ``pos``; and whether a comment is
+    left open at the end of the line.
+
+    A code span ends at the next run of as many backticks (CommonMark); a run without a partner
+    is literal. Spans are read within one line only. Closing runs are looked up through one
+    pointer per run length, so a line full of backticks stays linear.
+    """
+    if "`" not in line and "<!--" not in line:
+        return [], False
+    runs: dict[int, list[int]] = {}
+    if "`" in line:
+        for run in _BACKTICKS_RE.finditer(line):
+            runs.setdefault(run.end() - run.start(), []).append(run.start())
+    next_run = dict.fromkeys(runs, 0)
+    ranges: list[tuple[int, int]] = []
+    while (token := _INLINE_TOKEN_RE.search(line, pos)) is not None:
+        start = token.start()
+        if token.group() == "<!--":
+            end = _comment_end(line, start + 4)
+            if end < 0:
+                ranges.append((start, len(line)))
+                return ranges, True
+            ranges.append((start, end))
+            pos = end
+            continue
+        length = token.end() - start
+        starts = runs[length]
+        index = next_run[length]
+        while index < len(starts) and starts[index] < token.end():
+            index += 1
+        next_run[length] = index
+        if index < len(starts):
+            pos = starts[index] + length
+            ranges.append((start, pos))
+        else:
+            pos = token.end()
+    return ranges, False
+
+
+def _comment_end(line: str, pos: int) -> int:
+    """End offset of an HTML comment whose body starts at ``pos``; -1 if not on this line."""
+    if line.startswith(">", pos):  # "<!-->" is a complete (empty) comment
+        return pos + 1
+    if line.startswith("->", pos):  # so is "<!--->"
+        return pos + 2
+    end = line.find("-->", pos)
+    return end + 3 if end >= 0 else -1
+
+
+def _blank_ranges(line: str, ranges: list[tuple[int, int]]) -> str:
+    if not ranges:
+        return line
+    pieces = []
+    kept = 0
+    for start, end in ranges:
+        pieces.append(line[kept:start])
+        pieces.append(" " * (end - start))
+        kept = end
+    pieces.append(line[kept:])
+    return "".join(pieces)
+
+
+def _mask(lines: list[str]) -> list[str]:
+    """Blank fenced and indented code blocks, inline code and HTML comments, line by line.
+
+    HTML comments may span lines; an unclosed one hides the rest of the body (the author meant
+    it hidden). Indented code follows CommonMark's main rule: 4 columns more than the open list
+    item's content (if any), after a blank line or a heading, not interrupting a paragraph.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    in_comment = False
+    code_indent: int | None = None  # set while inside an indented code block
+    list_indent: int | None = None  # content column of the last list item, while a list is open
+    after_break = True  # start of body, blank line, heading or block end: code may start
+    previous_blank = True
+    for line in lines:
+        if fence is not None:
+            out.append(_blank(line))
+            if _fence_closed(line, fence):
+                fence = None
+                after_break = previous_blank = True
+            continue
+        if in_comment:
+            end = line.find("-->")
+            if end < 0:
+                out.append(_blank(line))
+                continue
+            ranges, in_comment = _inline_ranges(line, end + 3)
+            out.append(_blank_ranges(line, [(0, end + 3), *ranges]))
+            after_break = previous_blank = False
+            continue
+        blank = not line.strip(" \t")
+        indent = _indent(line) if line[:1] in (" ", "\t") else 0
+        if code_indent is not None:
+            if blank or indent >= code_indent:
+                out.append(_blank(line))
+                continue
+            code_indent = None
+        if blank:
+            out.append(line)
+            after_break = previous_blank = True
+            continue
+        threshold = 4 + (list_indent or 0)
+        if after_break and indent >= threshold:
+            code_indent = threshold
+            out.append(_blank(line))
+            continue
+        opened = _fence_opened(line)
+        if opened is not None:
+            fence = opened
+            out.append(_blank(line))
+            continue
+        heading = _HEADING_RE.match(line) is not None
+        item = _LIST_ITEM_RE.match(line)
+        if item is not None:
+            list_indent = _indent(line[: item.end()]) if item.end() < len(line) else indent + 2
+        elif heading or (previous_blank and indent < 2):
+            list_indent = None  # a heading, or a paragraph at the margin, ends the list
+        ranges, in_comment = _inline_ranges(line, 0)
+        out.append(_blank_ranges(line, ranges))
+        after_break = heading
+        previous_blank = False
+    return out
+
+
+# --- template lines: "- **Hours used:** 36", "- **Carbon Emitted**: ...", "- CO2 Emissions ..." --
+
+# Canonical field -> what it holds, and the labels (lower case) that name it.
+_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Carbon Emitted": (
+        "emissions_g",
+        ("carbon emitted", "carbon emissions", "co2 emitted", "co2eq emissions")
+        + ("co2 eq emissions", "emissions", "carbon footprint", "total emissions"),
+    ),
+    "CO2 Emissions": ("emissions_g", ("co2 emissions",)),
+    "Energy Consumed": (
+        "energy_kwh",
+        ("energy consumed", "energy consumption", "energy used", "total energy"),
+    ),
+    "Hours used": ("hours", ("hours used", "hours", "training time", "training duration")),
+    "Hardware Type": ("hardware", ("hardware type", "hardware", "hardware used")),
+    "GPU Model": ("hardware", ("gpu model", "gpu", "gpus")),
+    "CPU Model": ("hardware", ("cpu model",)),
+    "RAM Size": ("hardware", ("ram size",)),
+    "Cloud Provider": ("cloud_provider", ("cloud provider",)),
+    "Compute Region": (
+        "location",
+        ("compute region", "cloud region", "region", "geographical location"),
+    ),
+    "Training Type": ("training_type", ("training type",)),
+}
+_FIELD_OF = {label: field for field, (_, labels) in _FIELDS.items() for label in labels}
+# Without bold, "Hardware: ..." or "Region: ..." are too common to be the template; only the
+# template's own labels count as a field on an unformatted line.
+_PLAIN_LABELS = frozenset(
+    {field.lower() for field in _FIELDS} | {"carbon emissions", "training time"}
+)
+
+_LABEL_RE = re.compile(
+    r"^[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?"
+    r"(?P<label>"
+    + "|".join(
+        label.replace(" ", r"[ \t]+") for label in sorted(_FIELD_OF, key=len, reverse=True)
+    )
+    + r")(?:[ \t]*\((?P<hint>[^()\n]{0,40})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
+    r"(?P<close2>[ \t]*(?:\*\*|__))?(?P<value>[^\n]*)",
+    _FLAGS | re.MULTILINE,
+)
+# "(in grams)", "(kg CO2eq)", "(tCO2e)", "(kWh)", "(hours)".
+_HINT_RE = re.compile(
+    r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
+    r"(?:(?:of[ \t]+)?(?:co2|co\u2082)(?:[ \t-]?(?:eq|e|equivalents?))?)?[ \t]*",
+    _FLAGS,
+)
+_PLACEHOLDER_RE = re.compile(
+    r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
+    r"|not[ \t]+(?:specified|available|known|reported)|to[ \t]+be[ \t]+(?:determined|added)"
+    r"|forthcoming|coming[ \t]+soon|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?",
+    _FLAGS,
+)
+_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+
+def _template_facts(body: _Body) -> tuple[list[Fact], set[int]]:
+    """Facts from field lines, and the file lines that are field lines (free text skips them)."""
+    facts: list[Fact] = []
+    lines: set[int] = set()
+    for match in _LABEL_RE.finditer(body.text):
+        line_format = _field_line_format(match)
+        if line_format is None:
+            continue
+        lines.add(body.span(match.start(), match.start()).line)
+        fact = _field_fact(body, match, *line_format)
+        if fact is not None:
+            facts.append(fact)
+    return facts, lines
+
+
+def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
+    """Which format a label line follows, told by where its bold ends, and where its value
+    starts; None if the line is not a field line after all."""
+    opened, close1, close2 = match["open"], match["close1"], match["close2"]
+    # Unless it closes the label's bold, "**" after the colon is the value's own emphasis.
+    value_start = match.start("close2") if close2 is not None else match.start("value")
+    label = " ".join(match["label"].lower().split())
+    if opened is None:
+        if close1 is not None or label not in _PLAIN_LABELS:
+            return None
+        hint = _hint_unit(match["hint"])
+        source = "autotrain" if label == "co2 emissions" and hint == "g" else "free-text"
+        return source, value_start
+    if close1 == opened:
+        return "sentence-transformers", value_start  # "**Carbon Emitted**: ..."
+    if close1 is None and close2 is not None and close2.strip(" \t") == opened:
+        return "hub-template", match.start("value")  # "**Carbon Emitted:** ..."
+    return None
+
+
+def _hint_unit(hint: str | None) -> str | None:
+    if hint is None:
+        return None
+    match = _HINT_RE.fullmatch(hint)
+    return _unit(match["unit"]) if match else None
+
+
+def _field_fact(body: _Body, match: re.Match[str], source: str, start: int) -> Fact | None:
+    field = _FIELD_OF[" ".join(match["label"].lower().split())]
+    kind = _FIELDS[field][0]
+    end = match.end("value")
+    # Blanked comments and code are spaces by now, so this also trims them off the value.
+    value = body.text[start:end]
+    start += len(value) - len(value.lstrip(" \t"))
+    end -= len(value) - len(value.rstrip(" \t"))
+    text = body.original(start, end)
+    cleaned = _clean(text)
+    if not cleaned:
+        return None
+    if _is_placeholder(cleaned):
+        return Fact("placeholder", cleaned, text, None, None, source, field, body.span(start, end))
+    if kind in ("emissions_g", "energy_kwh", "hours"):
+        return _field_quantity(body, start, end, kind, _hint_unit(match["hint"]), source, field)
+    return Fact(kind, cleaned, text, None, None, source, field, body.span(start, end))
+
+
+def _clean(text: str) -> str:
+    """A text value without its Markdown: links become their text, emphasis is dropped."""
+    return _LINK_RE.sub(r"\1", text).strip(" \t*_")
+
+
+def _is_placeholder(cleaned: str) -> bool:
+    """"[More Information Needed]", "TBD", "N/A", "(Forthcoming.)", "{{ hours_used }}"..."""
+    return _PLACEHOLDER_RE.fullmatch(cleaned.strip(" \t()*_")) is not None
+
+
+def _field_quantity(
+    body: _Body, start: int, end: int, kind: str, hint: str | None, source: str, field: str
+) -> Fact | None:
+    """The first number of a field's value, with its unit, or the label's unit hint.
+
+    A number with neither is only accepted for hours (the field's name is the unit).
+    """
+    number = _NUM_RE.search(body.text, start, end)
+    if number is None:
+        return None
+    after = {"emissions_g": _MASS_AFTER_RE, "energy_kwh": _ENERGY_AFTER_RE}.get(
+        kind, _TIME_AFTER_RE
+    )
+    unit_match = after.match(body.text, number.end(), end)
+    if unit_match is not None:
+        stop = unit_match.end()
+        if kind == "emissions_g":
+            marker = _MARKER_RE.match(body.text, stop, end)
+            stop = marker.end() if marker else stop
+        if _RATE_RE.match(body.text, stop, end):
+            return None
+        return _quantity_fact(body, number, stop, kind, _unit(unit_match["unit"]), source, field)
+    if _WORDY_TAIL_RE.match(body.text, number.end(), end):
+        return None
+    if hint is not None and _KIND_OF_UNIT[hint] == kind:
+        return _quantity_fact(body, number, number.end(), kind, hint, source, field)
+    if kind == "hours":
+        return _quantity_fact(body, number, number.end(), kind, None, source, field)
+    return None
+
+
+def _quantity_fact(
+    body: _Body,
+    number: re.Match[str],
+    stop: int,
+    kind: str,
+    unit: str | None,
+    source: str,
+    field: str | None,
+) -> Fact | None:
+    """A numeric fact from ``number`` to ``stop``; without a unit only for hours."""
+    # Only hours may go without a written unit: the "Hours used" field names it.
+    implied = unit if unit is not None else ("h" if kind == "hours" else None)
+    parsed = _number(number)
+    if parsed is None or implied is None or _KIND_OF_UNIT[implied] != kind:
+        return None
+    amount, decimals = parsed
+    value = float(amount * _FACTOR[implied])
+    if not math.isfinite(value):
+        return None
+    start = number.start("num")
+    return Fact(kind, value, body.original(start, stop), unit, decimals, source, field,
+                body.span(start, stop))
+
+
+# --- free text ---------------------------------------------------------------------------------
+
+# Words that make a bare "kg" or "tonnes" an amount of CO2: they must come earlier in the same
+# sentence, within 80 characters ("The training emitted 24.7 tonnes", "Carbon emissions: 12 kg").
+_CUE_RE = re.compile(
+    r"\b(?:emi(?:tted|ssions?|ts?|tting)|co2|co\u2082|carbon|footprint|ghg|greenhouse)", _FLAGS
+)
+_CUE_WINDOW = 80
+# Case-sensitive on purpose: ". " followed by a capital ends a sentence, "approx. 5" does not.
+_SENTENCE_END_RE = re.compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
+_HOURS_RE = re.compile(
+    r"\btrain(?:ed|ing)[ \t]+(?:for|in|over|took|lasted|ran[ \t]+for"
+    r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
+    r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
+    + _NUM + _GAP + _TIME_UNIT,
+    _FLAGS,
+)
+# "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs", "TPU v3-8": a count and a known accelerator.
+_HARDWARE_RE = re.compile(
+    r"(?<![\w.,+/-])(?:[0-9]{1,6}[ \t]*(?:[x\u00d7*][ \t]*)?"
+    r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
+    r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
+    r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?)"
+    r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
+    r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?))?"
+    r"|tpu[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?)(?!\w)",
+    _FLAGS,
+)
+
+
+def _free_text_facts(body: _Body) -> list[Fact]:
+    facts = _free_emissions(body)
+    for regex, kind in ((_ENERGY_RE, "energy_kwh"), (_HOURS_RE, "hours")):
+        for match in regex.finditer(body.text):
+            if _RATE_RE.match(body.text, match.end()):
+                continue
+            fact = _quantity_fact(body, match, match.end(), kind, _unit(match["unit"]),
+                                  "free-text", None)
+            if fact is not None:
+                facts.append(fact)
+    for match in _HARDWARE_RE.finditer(body.text):
+        text = body.original(match.start(), match.end())
+        facts.append(Fact("hardware", text, text, None, None, "free-text", None,
+                          body.span(match.start(), match.end())))
+    return facts
+
+
+def _free_emissions(body: _Body) -> list[Fact]:
+    """"5.6 KgCO2", "25 tCO2eq", "1.2 kg of CO2"; a bare "24.7 tonnes" only after a cue word.
+
+    "g" and "t" need the CO2 marker whatever the context: "8 g" or "5 t" are too easily
+    something else. Intensities and rates ("0.4 kgCO2/kWh", "... per year") are not amounts.
+    """
+    facts = []
+    for match in _MASS_RE.finditer(body.text):
+        stop = match.end()
+        marker = _MARKER_RE.match(body.text, stop)
+        if marker is not None:
+            stop = marker.end()
+        elif match["unit"].lower() in ("g", "t") or not _has_cue(body.text, match.start()):
+            continue
+        if _RATE_RE.match(body.text, stop):
+            continue
+        fact = _quantity_fact(body, match, stop, "emissions_g", _unit(match["unit"]),
+                              "free-text", None)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def _has_cue(text: str, start: int) -> bool:
+    low = max(0, start - _CUE_WINDOW)
+    window = text[max(low, text.rfind("\n", low, start) + 1) : start]
+    sentence = 0
+    for end in _SENTENCE_END_RE.finditer(window):
+        sentence = end.end()
+    return _CUE_RE.search(window, sentence) is not None
+
+
+# --- the environmental section -----------------------------------------------------------------
+
+_HEADING_LINE_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<title>[^\n]*))?$", re.MULTILINE)
+_ENVIRONMENTAL_RE = re.compile(
+    r"\b(?:environment(?:al)?|carbon|co2|emissions?|sustainability)\b|co\u2082", _FLAGS
+)
+
+
+def _environmental_heading(body: _Body) -> Span | None:
+    """The first ATX heading about environmental impact, carbon or emissions."""
+    for match in _HEADING_LINE_RE.finditer(body.text):
+        title = match["title"]
+        if title and _ENVIRONMENTAL_RE.search(title):
+            start = match.start() + len(match.group()) - len(match.group().lstrip(" "))
+            end = match.end() - (len(match.group()) - len(match.group().rstrip(" \t")))
+            return body.span(start, end)
+    return None
+
+
+def extract(body: str, first_line: int = 1) -> ProseFacts:
+    """The emissions facts stated in a card's Markdown ``body``.
+
+    ``first_line`` is the file line of the body's first line, so that spans are file positions.
+    Columns count characters (not bytes) from 1. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``.
+    """
+    parsed = _Body.parse(body, first_line)
+    facts, field_lines = _template_facts(parsed)
+    facts += [fact for fact in _free_text_facts(parsed) if fact.span.line not in field_lines]
+    facts.sort(key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
+    return ProseFacts(tuple(facts), _environmental_heading(parsed))
