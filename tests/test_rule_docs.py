@@ -83,3 +83,14 @@ def test_rules_json(run) -> None:
     data = json.loads(out)
     assert [r["code"] for r in data] == list(RULES)
     assert {"code", "name", "category", "severity", "fixable", "summary"} <= set(data[0])
+
+
+def test_docs_rules_md_is_generated_from_the_registry(run) -> None:
+    from pathlib import Path
+
+    code, out, _ = run("rules", "--format", "markdown")
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert code == 0
+    assert page.read_text(encoding="utf-8") == out, "regenerate: carbonlint rules --format markdown > docs/rules.md"
+    for rule in RULES.values():
+        assert f"## {rule.code}" in out

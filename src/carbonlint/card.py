@@ -357,10 +357,24 @@ def _inspect_tree(card: Card, root: yaml.Node, *, aliases: bool) -> Problem | No
     return None
 
 
+_scalar_builder: yaml.constructor.SafeConstructor | None = None
+
+
 def _constructible(card: Card, node: yaml.Node) -> Problem | None:
     """Build one node now, as safe_load would, and report what it refuses."""
+    global _scalar_builder
+    if _scalar_builder is None:
+        _scalar_builder = yaml.constructor.SafeConstructor()
     try:
-        yaml.constructor.SafeConstructor().construct_document(node)
+        if isinstance(node, yaml.ScalarNode):
+            # Scalars need no second pass: one shared constructor, its memo cleared each time.
+            try:
+                _scalar_builder.construct_object(node)
+            finally:
+                _scalar_builder.constructed_objects.clear()
+                _scalar_builder.recursive_objects.clear()
+        else:
+            yaml.constructor.SafeConstructor().construct_document(node)
     except yaml.MarkedYAMLError as exc:
         return _yaml_error(card, exc, node)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:

@@ -29,7 +29,28 @@ class UsageFailure(click.ClickException):
         click.echo(f"carbonlint: error: {self.format_message()}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when they are invoked (or listed)."""
+
+    lazy_commands = {
+        "baselines": "carbonlint.baselines_cli:baselines",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_commands])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module_name, _, attribute = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="carbonlint",
                       message="%(prog)s %(version)s")
 def cli() -> None:
@@ -138,12 +159,16 @@ def check(paths: tuple[str, ...], output: str | None, color: str, **options: Any
 
 
 @cli.command()
-@click.option("-f", "--format", "output_format", type=click.Choice(("text", "json")), default="text")
+@click.option("-f", "--format", "output_format", type=click.Choice(("text", "json", "markdown")),
+              default="text", help="markdown: the full documentation of every rule (docs/rules.md).")
 def rules(output_format: str) -> None:
     """List every rule: code, category, default severity, summary."""
-    from carbonlint.rules import all_rules
+    from carbonlint.rules import all_rules, rules_markdown
 
     table = all_rules().values()
+    if output_format == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return
     if output_format == "json":
         import json
 
