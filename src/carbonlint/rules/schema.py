@@ -132,7 +132,6 @@ rule(
       emissions: 1200
     ---
     """,
-    fixable=True,
 )
 
 rule(
@@ -156,7 +155,6 @@ rule(
       source: CodeCarbon
     ---
     """,
-    fixable=True,
 )
 
 rule(

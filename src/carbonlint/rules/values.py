@@ -96,7 +96,6 @@ rule(
       geographical_location: Frankfurt, Germany
     ---
     """,
-    fixable=True,
 )
 
 rule(
@@ -121,7 +120,6 @@ rule(
       training_type: fine-tuning
     ---
     """,
-    fixable=True,
 )
 
 rule(
@@ -145,7 +143,6 @@ rule(
       emissions: 24700000
     ---
     """,
-    fixable=True,
 )
 
 rule(
@@ -165,7 +162,6 @@ rule(
     co2_eq_emissions: 150
     ---
     """,
-    fixable=True,
 )
 
 
