@@ -12,7 +12,8 @@ import pytest
 
 import carbonlint
 
-GOOD = "---\nco2_eq_emissions:\n  emissions: 12.5\n  hardware_used: 1 x T4\n---\n# Model\n"
+GOOD = ("---\nco2_eq_emissions:\n  emissions: 12.5\n  hardware_used: 1 x T4\n  source: CodeCarbon\n"
+        "  training_type: fine-tuning\n  geographical_location: Germany\n---\n# Model\n")
 BAD = "---\nlicense: mit\nco2_eq_emissions:\n  emissions: '1.2 kg'\n  geographic_location: Germany\n---\n"
 NONE = "---\nlicense: mit\n---\n# Model\n"
 
@@ -40,11 +41,17 @@ def test_text_output_and_exit_code(run, repo: Path) -> None:
     code, out, _ = run("check", "bad/README.md")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == ("bad/README.md:4:14: CL106 [error] co2_eq_emissions.emissions is the text "
-                        "'1.2 kg', not a number: the spec wants grams (1.2 kg is 1200 g)")
-    assert lines[1] == "  help: write 1200"
-    assert lines[2].startswith("bad/README.md:5:3: CL107 [warning] unknown key 'geographic_location'")
-    assert lines[-1] == "1 error, 1 warning, 0 infos in 1 card."
+    assert lines[0] == ("bad/README.md:3:1: CL201 [warning] hardware_used is missing: the card "
+                        "stays in class 'basic' until it names the hardware that trained the model")
+    assert lines[2].startswith("bad/README.md:3:1: CL203 [info] source is missing")
+    assert "CL202" not in out  # geographic_location is reported as a misspelling (CL107) instead
+    at = lines.index("bad/README.md:4:14: CL106 [error] co2_eq_emissions.emissions is the text "
+                     "'1.2 kg', not a number: the spec wants grams (1.2 kg is 1200 g)")
+    assert lines[at + 1] == "  help: write 1200"
+    assert lines[at + 2].startswith("bad/README.md:5:3: CL107 [warning] unknown key 'geographic_location'")
+    assert lines[-2] == ("bad/README.md: reporting class basic (emissions reported (1,200 g), "
+                         "hardware not)")
+    assert lines[-1] == "1 error, 2 warnings, 2 infos in 1 card."
 
 
 def test_clean_card_exits_zero(run, repo: Path) -> None:
@@ -79,14 +86,14 @@ def test_json_matches_the_interface(run, repo: Path) -> None:
     assert {"path", "reporting_class", "emissions_g", "efficiency", "error", "findings"} <= set(bad)
     assert bad["path"] == "bad/README.md" and bad["error"] is None
     assert bad["emissions_g"] == 1200.0 and bad["reporting_class"] == "basic"
-    first = bad["findings"][0]
+    first = next(f for f in bad["findings"] if f["code"] == "CL106")
     assert first == {
         "code": "CL106", "category": "schema", "severity": "error", "line": 4, "column": 14,
         "end_line": 4, "end_column": 22, "key": "co2_eq_emissions.emissions",
         "message": first["message"], "suggestion": "write 1200", "fixable": False,
     }
     assert good["findings"] == [] and good["reporting_class"] == "awareness"
-    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 1, "infos": 0,
+    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 2, "infos": 2,
                                "unreadable": 0, "below_min_class": 0}
 
 
@@ -114,11 +121,11 @@ def test_require_emissions(run, repo: Path) -> None:
 
 def test_select_and_ignore_by_prefix(run, repo: Path) -> None:
     code, out, _ = run("check", "--ignore", "CL106", "bad/README.md")
-    assert code == 0 and "CL107" in out and "CL106" not in out
+    assert code == 0 and "CL107" in out and "CL106" not in out and "CL201" in out
     code, out, _ = run("check", "--select", "CL10", "--ignore", "CL106", "bad/README.md")
     assert "CL107" in out and "CL106" not in out
     code, out, _ = run("check", "--select", "CL2", "bad/README.md")
-    assert code == 0 and "CL1" not in out
+    assert code == 0 and "CL1" not in out and "CL201" in out
 
 
 def test_bad_code_is_a_usage_error(run, repo: Path) -> None:
@@ -167,7 +174,7 @@ def test_config_is_found_from_a_subdirectory(run, repo: Path, monkeypatch) -> No
 def test_explicit_config_and_per_file_ignores(run, repo: Path) -> None:
     (repo / "cfg.toml").write_text('[per-file-ignores]\n"bad/*.md" = ["CL1"]\n')
     code, out, _ = run("check", "--config", "cfg.toml", "bad/README.md", "good/README.md")
-    assert code == 0 and "CL1" not in out
+    assert code == 0 and "CL1" not in out and "CL201" in out
 
 
 @pytest.mark.parametrize(
@@ -206,7 +213,7 @@ def test_inline_suppression(run, repo: Path) -> None:
         "---\nco2_eq_emissions:\n  emissions: '1.2 kg'  # carbonlint: ignore[CL106]\n"
         "  # carbonlint: ignore\n  geographic_location: Germany\n  training_type: finetuning\n---\n"
     )
-    code, out, _ = run("check", "README.md")
+    code, out, _ = run("check", "--select", "CL1", "README.md")
     assert "CL106" not in out and "CL107" not in out and "CL109" in out
     assert code == 0
 

@@ -49,7 +49,8 @@ def test_alias_bomb_is_refused_quickly() -> None:
 
 
 def test_ordinary_aliases_are_fine() -> None:
-    report = lint_text("---\nx: &hw 8 x A100\nco2_eq_emissions:\n  emissions: 5\n  hardware_used: *hw\n---\n")
+    report = lint_text("---\nx: &hw 8 x A100\nco2_eq_emissions:\n  emissions: 5\n  hardware_used: *hw\n---\n",
+                       select=("CL0", "CL1"))
     assert codes(report) == []
     assert report.reporting_class == "awareness"
 
@@ -110,7 +111,7 @@ def test_one_bad_file_does_not_stop_the_run(tmp_path) -> None:
     (tmp_path / "a.md").write_bytes(b"\xff\xfe\x00garbage")
     (tmp_path / "b.md").write_text("---\nco2_eq_emissions: 12\n---\n")
     reports = list(check_paths([str(tmp_path / "a.md"), str(tmp_path / "missing.md"),
-                                str(tmp_path / "b.md")], Config()))
+                                str(tmp_path / "b.md")], Config(select=("CL0", "CL1"))))
     assert [codes(r) for r in reports] == [["CL004"], [], []]
     assert reports[1].error == "no such file"
     assert reports[2].emissions_g == 12

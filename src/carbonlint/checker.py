@@ -9,13 +9,17 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from carbonlint.card import Card, read_card
 from carbonlint.config import Config
 from carbonlint.findings import CardReport, Finding, Problem
 from carbonlint.grade import Grade, grade, hardware_of, understood_grams
+from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import all_checks, all_rules
+
+if TYPE_CHECKING:
+    from carbonlint.prose import ProseFacts
 
 SPEC_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
 
@@ -46,11 +50,40 @@ class Context:
         return schema.errors(self.card.co2)
 
     @functools.cached_property
+    def prose(self) -> ProseFacts:
+        """The emissions facts the card's Markdown body states (with file positions)."""
+        from carbonlint.prose import extract
+
+        card = self.card
+        return extract(card.body, first_line=card.position(card.body_offset)[0])
+
+    @functools.cached_property
+    def metadata_hardware(self) -> str | None:
+        value = hardware_of(self.card.co2)
+        return None if is_placeholder(value) else value
+
+    @functools.cached_property
+    def prose_hardware(self) -> Any:
+        """The hardware a structured line of the text gives ("Hardware Type:", "GPU Model:")."""
+        for fact in self.prose.of("hardware"):
+            if fact.source != "free-text" and isinstance(fact.value, str):
+                return fact
+        return None
+
+    @functools.cached_property
+    def hardware(self) -> str | None:
+        """Hardware as the grader counts it: the metadata's, else a structured line of the text."""
+        if self.metadata_hardware is not None:
+            return self.metadata_hardware
+        fact = self.prose_hardware
+        return str(fact.value) if fact is not None else None
+
+    @functools.cached_property
     def grade(self) -> Grade:
         return grade(
             self.card.metadata,
             emissions_g=self.emissions_g,
-            hardware=hardware_of(self.card.co2),
+            hardware=self.hardware,
             optimization_tags=self.config.optimization_tags,
             certification_tags=self.config.certification_tags,
         )

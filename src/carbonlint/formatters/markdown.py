@@ -17,10 +17,8 @@ Two constraints shape it:
 from __future__ import annotations
 
 import heapq
-import html
 import itertools
 import math
-import unicodedata
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -45,30 +43,27 @@ PATH_CHARS = 160
 MESSAGE_CHARS = 400
 LABEL_CHARS = 20
 
-# Backslash-escaped: what could open emphasis, code, links, images, HTML, tables, strikethrough,
-# math or a heading. '<', '>' and '&' become entities instead (html.escape).
-_MARKDOWN_SPECIAL = frozenset("\\`*_[]{}()#!|~$")
-# Line and paragraph separators and bidi overrides ("Trojan Source") would change how the text
-# reads; they are not control characters (Cc), so name them.
-_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Backslash-escaped: what could open emphasis, code, links, images, tables, strikethrough, math
+# or a heading. '<', '>' and '&' become entities, so no HTML tag or entity from a card survives.
+_MARKDOWN_SPECIAL = "\\`*_[]{}()#!|~$"
+# Control characters (Unicode category Cc: line breaks would end a table row), line and paragraph
+# separators and bidi overrides ("Trojan Source": they change how the text reads) become spaces.
+_INVISIBLE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
+              *range(0x2066, 0x206A)]
+_ESCAPES = str.maketrans({
+    **{char: "\\" + char for char in _MARKDOWN_SPECIAL},
+    "<": "&lt;", ">": "&gt;", "&": "&amp;",
+    # A zero-width space after '@' keeps "@someone" from notifying them in a PR comment.
+    "@": "@\u200b",
+    **{chr(code): " " for code in _INVISIBLE},
+})
 
 
 def escape(text: str, limit: int) -> str:
     """Card-controlled ``text`` as inline Markdown that renders as exactly that text."""
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    out: list[str] = []
-    for char in text:
-        if char in _INVISIBLE or unicodedata.category(char) == "Cc":
-            out.append(" ")
-        elif char in _MARKDOWN_SPECIAL:
-            out.append("\\" + char)
-        elif char == "@":
-            # A zero-width space after '@' keeps "@someone" from notifying them in a PR comment.
-            out.append("@\u200b")
-        else:
-            out.append(html.escape(char, quote=False))
-    return "".join(out)
+    return text.translate(_ESCAPES)
 
 
 def _grams(value: float | None) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.grade import rank
+from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
-R, E = Category.REPORTING, Severity.ERROR
+R, E, W, I = Category.REPORTING, Severity.ERROR, Severity.WARNING, Severity.INFO
 _UNREADABLE = frozenset({"CL001", "CL002", "CL004", "CL005"})
 
 rule(
@@ -58,6 +60,317 @@ rule(
     ---
     """,
 )
+
+
+rule(
+    "CL201", "hardware-missing", R, W,
+    "Emissions are reported without the hardware that produced them.",
+    """
+    Without hardware_used a reader cannot tell a 2-hour fine-tune on one GPU from weeks on a
+    cluster, and the card stays in the 'basic' reporting class; with it, the card reaches
+    'awareness'. Name the devices with their count: "8 x A100 80GB", "1 x T4", "TPU v3-8". When the
+    card's text already names the hardware ("Hardware Type:" in the Hub template, "GPU Model:" in
+    Sentence-Transformers cards), the card counts as reporting it (see CL208) and this rule is
+    quiet.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      source: CodeCarbon
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      source: CodeCarbon
+      hardware_used: 4 x A100 40GB
+    ---
+    """,
+)
+
+rule(
+    "CL202", "location-missing", R, W,
+    "The mapping form does not give geographical_location.",
+    """
+    The same training run emits ten times more CO2 on a coal-heavy grid than on a hydro-powered
+    one, so the location is what makes the number checkable. A country, a region or a cloud
+    region is enough: "France", "Quebec, Canada", "us-east-1", "europe-west4".
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+      geographical_location: us-east-1
+    ---
+    """,
+)
+
+rule(
+    "CL203", "source-missing", R, I,
+    "The mapping form does not say where the number comes from (source).",
+    """
+    A measured figure (CodeCarbon, a power meter) and an estimate (ML CO2 Impact calculator)
+    deserve different trust. Name the tool or the paper: "CodeCarbon", "ML CO2 Impact",
+    "AutoTrain", a URL.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+      geographical_location: us-east-1
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+      geographical_location: us-east-1
+      source: CodeCarbon
+    ---
+    """,
+)
+
+rule(
+    "CL204", "training-type-missing", R, I,
+    "The mapping form does not say whether the number covers pre-training or fine-tuning.",
+    """
+    A fine-tune's emissions exclude the base model's pre-training; readers comparing models need
+    to know which one the number covers. Write 'pre-training' or 'fine-tuning'.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      source: CodeCarbon
+      hardware_used: 4 x A100 40GB
+      geographical_location: us-east-1
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      source: CodeCarbon
+      training_type: fine-tuning
+      hardware_used: 4 x A100 40GB
+      geographical_location: us-east-1
+    ---
+    """,
+)
+
+rule(
+    "CL205", "number-only", R, I,
+    "co2_eq_emissions is a bare number; the mapping form can say how it was obtained.",
+    """
+    The short form (co2_eq_emissions: 12.5) is valid, and AutoTrain writes it, but it says
+    nothing about the source, the training type, the location or the hardware. The mapping form
+    keeps the number under 'emissions' and adds them. (The missing hardware, which decides the
+    reporting class, is reported separately by CL201.)
+    """,
+    failing="""
+    ---
+    co2_eq_emissions: 12.5
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 12.5
+      source: AutoTrain
+      training_type: fine-tuning
+      geographical_location: us-east-1
+      hardware_used: 1 x T4
+    ---
+    """,
+)
+
+rule(
+    "CL206", "placeholder-value", R, W,
+    "A co2_eq_emissions field holds a placeholder ([More Information Needed], TBD, N/A, unknown).",
+    """
+    A placeholder is not information, and tools that read the metadata take it for a value
+    ("unknown" becomes a location). Write the value, or remove the key until it is known. (An
+    'emissions' placeholder is a schema error: CL102.)
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: "[More Information Needed]"
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+    ---
+    """,
+)
+
+rule(
+    "CL207", "hardware-only-in-text", R, I,
+    "The card's text names the hardware, but the metadata does not.",
+    """
+    carbonlint (like Castaño et al.) counts a "Hardware Type:" or "GPU Model:" line in the card's
+    text as reported hardware, but tools that read the metadata (the Hub's search, dashboards,
+    studies) do not see it. Copy it into hardware_used.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+    ---
+
+    ## Environmental Impact
+
+    - **Hardware Type:** 4 x A100 40GB
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1430.2
+      hardware_used: 4 x A100 40GB
+    ---
+
+    ## Environmental Impact
+
+    - **Hardware Type:** 4 x A100 40GB
+    """,
+)
+
+rule(
+    "CL208", "template-placeholders", R, I,
+    "The card's Environmental Impact section still holds the template's placeholders.",
+    """
+    The Hub's model card template asks for the hardware type, hours used, cloud provider,
+    compute region and carbon emitted, each pre-filled with [More Information Needed]. Left like
+    that, the section promises a report it does not give. Fill the fields (the ML CO2 Impact
+    calculator or CodeCarbon give the numbers) or remove the section.
+    """,
+    failing="""
+    ---
+    license: mit
+    ---
+
+    ## Environmental Impact
+
+    - **Hardware Type:** [More Information Needed]
+    - **Hours used:** [More Information Needed]
+    """,
+    passing="""
+    ---
+    license: mit
+    ---
+
+    ## Environmental Impact
+
+    - **Hardware Type:** 1 x A100 40GB
+    - **Hours used:** 6
+    """,
+)
+
+_FIELD_EXAMPLES = {
+    "geographical_location": ("CL202", "add 'geographical_location: <country or cloud region>', e.g. us-east-1"),
+    "source": ("CL203", "add 'source: <tool or paper>', e.g. CodeCarbon"),
+    "training_type": ("CL204", "add 'training_type: fine-tuning' (or pre-training)"),
+}
+
+
+@check("CL201", "CL202", "CL203", "CL204", "CL205")
+def missing_fields(context: Context) -> Iterator[Problem]:
+    card = context.card
+    if context.emissions_g is None:
+        return  # nothing reported yet: the emissions themselves come first
+    co2 = card.co2
+    key_span = card.span_of(CO2_KEY, key=True)
+    if context.hardware is None:
+        yield Problem(
+            "CL201",
+            f"hardware_used is missing: the card stays in class '{context.grade.reporting_class}'"
+            " until it names the hardware that trained the model",
+            span=key_span, key=f"{CO2_KEY}.hardware_used",
+            suggestion="add 'hardware_used: <count> x <device>', e.g. 8 x A100 80GB",
+        )
+    if not isinstance(co2, dict):
+        yield Problem(
+            "CL205",
+            "co2_eq_emissions is only a number; the mapping form can add source, training_type, "
+            "geographical_location and hardware_used",
+            span=card.span_of(CO2_KEY), key=CO2_KEY,
+            suggestion=f"write 'co2_eq_emissions:' then '  emissions: {_plain(card.co2)}' and the "
+            "other keys below it",
+        )
+        return
+    from carbonlint.rules.values import KNOWN_KEYS, meant_key
+
+    # A misspelled key (geographic_location) is CL107's finding; do not also call it missing.
+    misspelled = {meant_key(str(k)) for k in co2 if k not in KNOWN_KEYS}
+    for name, (code, suggestion) in _FIELD_EXAMPLES.items():
+        if co2.get(name) in (None, "") and name not in misspelled:
+            yield Problem(code, f"{name} is missing from co2_eq_emissions", span=key_span,
+                          key=f"{CO2_KEY}.{name}", suggestion=suggestion)
+
+
+def _plain(value: object) -> str:
+    return str(value)
+
+
+@check("CL206")
+def placeholder_values(context: Context) -> Iterator[Problem]:
+    card = context.card
+    co2 = card.co2
+    if not isinstance(co2, dict):
+        return
+    for name, value in co2.items():
+        if name != "emissions" and is_placeholder(value):
+            yield Problem(
+                "CL206", f"{CO2_KEY}.{name} is a placeholder ({value!r}), not a value",
+                span=card.span_of(CO2_KEY, name), key=f"{CO2_KEY}.{name}",
+                suggestion=f"write the {name.replace('_', ' ')}, or remove the key until it is known",
+            )
+
+
+@check("CL207")
+def hardware_only_in_text(context: Context) -> Iterator[Problem]:
+    fact = context.prose_hardware
+    if fact is None or context.metadata_hardware is not None:
+        return
+    yield Problem(
+        "CL207",
+        f"the card's text gives the hardware ({fact.field}: {fact.value}) but co2_eq_emissions "
+        "does not; tools that read the metadata miss it",
+        span=fact.span, key=f"{CO2_KEY}.hardware_used",
+        suggestion=f"add 'hardware_used: {fact.value}' to co2_eq_emissions",
+    )
+
+
+@check("CL208")
+def template_placeholders(context: Context) -> Iterator[Problem]:
+    placeholders = [f for f in context.prose.of("placeholder") if f.source == "hub-template"]
+    if not placeholders:
+        return
+    fields = ", ".join(dict.fromkeys(f.field or "?" for f in placeholders))
+    yield Problem(
+        "CL208",
+        f"the Environmental Impact section is unfilled: {fields} still say "
+        f"'{placeholders[0].text}'",
+        span=placeholders[0].span,
+        suggestion="fill the fields (CodeCarbon or the ML CO2 Impact calculator give them) or "
+        "remove the section",
+    )
 
 
 @check("CL200")

