@@ -116,8 +116,9 @@ _RATE_RE = re.compile(
     r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)",
     _FLAGS,
 )
-# After a number that has no unit: "36 (8 GPUs)" is still 36, "36 x 8", "36%" or "36 GPUs" not.
-_WORDY_TAIL_RE = re.compile(r"[ \t]*[a-z%*/\u00d7]", _FLAGS)
+# After a number that has no unit: "36 (8 GPUs)" and "**36**" are still 36; "36 x 8", "36 * 8",
+# "36%" or "36 GPUs" are not.
+_WORDY_TAIL_RE = re.compile(r"[ \t]*(?:[a-z%/\u00d7]|\*[ \t]*[0-9])", _FLAGS)
 
 _UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "g": ("g", "gram", "grams", "gramme", "grammes"),
@@ -182,8 +183,7 @@ def _number(match: re.Match[str]) -> tuple[Decimal, int] | None:
 # --- the body, with code and comments blanked out ----------------------------------------------
 
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
-# Most bodies have no code, comment or indented line: then there is nothing to blank.
-_NEEDS_MASKING_RE = re.compile(r"`|~~~|<!--|^[ \t]", re.MULTILINE)
+
 _FENCE_OPEN_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
 _FENCE_CLOSE_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
 _LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
@@ -208,7 +208,7 @@ class _Body:
     def parse(cls, body: str, first_line: int) -> _Body:
         lines = _LINE_BREAK_RE.split(body) if "\r" in body else body.split("\n")
         text = "\n".join(lines)
-        if _NEEDS_MASKING_RE.search(text):
+        if _needs_masking(text):
             text = "\n".join(_mask(lines))
         # Line starts: the running sum of (length + 1), computed without a Python-level loop.
         starts = list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
@@ -225,6 +225,14 @@ class _Body:
         line = self.first_line + index
         text = self.lines[index][column : column + end - start]
         return text, Span(line, column + 1, line, column + 1 + end - start)
+
+
+def _needs_masking(text: str) -> bool:
+    """Whether ``text`` has any code, comment or indented line: many bodies have none."""
+    return any(mark in text for mark in ("`", "~~~", "<!--", "\n ", "\n\t")) or text[:1] in (
+        " ",
+        "\t",
+    )
 
 
 def _blank(line: str) -> str:
@@ -599,7 +607,7 @@ _HOURS_RE = re.compile(
 )
 # "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs", "TPU v3-8": a count and a known accelerator.
 _HARDWARE_RE = re.compile(
-    r"(?:[0-9](?<![\w.,+/-][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
+    r"(?:[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
     r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
     r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
     r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?)"

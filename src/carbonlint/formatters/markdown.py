@@ -1,7 +1,8 @@
 """``--format markdown``: a summary for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment.
 
 A table with one row per card (path, reporting class, emissions, efficiency label, counts), the
-worst findings (errors first), and a legend of the reporting classes.
+worst findings (errors first), and a legend of the reporting classes. Paths are relative to the
+repository root (``$GITHUB_WORKSPACE``, else the working directory), as in the annotations.
 
 Two constraints shape it:
 
@@ -24,6 +25,7 @@ from typing import TextIO
 
 from carbonlint.findings import CardReport, Severity
 from carbonlint.formatters import Summary
+from carbonlint.formatters.github import repo_relative, repo_root
 
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
 CLASS_MEANING = {
@@ -91,7 +93,7 @@ class _Ranked:
     size: int
 
 
-def _row(card: CardReport) -> str:
+def _row(card: CardReport, path: str) -> str:
     if card.error is not None:
         label = "**could not be read**"
         efficiency = "—"
@@ -100,7 +102,7 @@ def _row(card: CardReport) -> str:
             card.reporting_class, LABEL_CHARS)
         raw = (card.efficiency or {}).get("label")
         efficiency = escape(str(raw), LABEL_CHARS) if raw not in (None, "") else "—"
-    cells = [escape(card.path, PATH_CHARS), label, _grams(card.emissions_g), efficiency,
+    cells = [escape(path, PATH_CHARS), label, _grams(card.emissions_g), efficiency,
              str(card.count(Severity.ERROR)), str(card.count(Severity.WARNING)),
              str(card.count(Severity.INFO))]
     return "| " + " | ".join(cells) + " |\n"
@@ -117,6 +119,7 @@ class MarkdownReporter:
         self.findings_size = 0
         self.findings_dropped = 0
         self.lowest: str | None = None
+        self.root = repo_root()
 
     @staticmethod
     def _keep(heap: list[_Ranked], entry: _Ranked, size: int, *, count: int, budget: int) -> tuple[int, int]:
@@ -137,7 +140,8 @@ class MarkdownReporter:
         if card.error is None and card.reporting_class in CLASSES:
             if self.lowest is None or CLASSES.index(card.reporting_class) < CLASSES.index(self.lowest):
                 self.lowest = card.reporting_class
-        row = _row(card)
+        shown_path = repo_relative(card.path, self.root)
+        row = _row(card, shown_path)
         rank = (card.error is not None, card.count(Severity.ERROR), card.count(Severity.WARNING),
                 card.count(Severity.INFO), -sequence)
         self.rows_size, dropped = self._keep(
@@ -145,7 +149,7 @@ class MarkdownReporter:
             count=MAX_ROWS, budget=ROWS_BUDGET)
         self.rows_dropped += dropped
 
-        path = escape(card.path, PATH_CHARS)
+        path = escape(shown_path, PATH_CHARS)
         items: list[tuple[int, str]] = []
         if card.error is not None:
             items.append((Severity.ERROR, f"- **error** {path}: could not be read: "

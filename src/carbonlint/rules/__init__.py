@@ -23,7 +23,7 @@ from carbonlint.findings import Category, Problem, Severity
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
-FAMILIES = ("parse", "schema", "values", "reporting")
+FAMILIES = ("parse", "schema", "values", "reporting", "consistency")
 
 
 class Rule(NamedTuple):

@@ -1,0 +1,151 @@
+"""The pre-commit hook (.pre-commit-hooks.yaml), with the real pre-commit.
+
+``pre-commit try-repo`` installs the hook from a repository the way a user's ``rev:`` would. It
+takes a repository's committed files, plus uncommitted changes to *tracked* files (it builds a
+shadow commit for those), but never untracked files. So that the tests see exactly this working
+tree, committed or not, they snapshot it (tracked and untracked files that git does not ignore)
+into a scratch repository and try that; ``test_try_repo_uses_uncommitted_changes`` checks the
+shadow-commit behaviour itself.
+
+PRE_COMMIT_HOME is shared by the module, so the hook's environment is built once (the build
+pip-installs carbonlint: tens of seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MANIFEST = REPO / ".pre-commit-hooks.yaml"
+CARDS = Path(__file__).resolve().parent / "fixtures" / "cards"
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def git(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("PYTHONPATH", "VIRTUAL_ENV", "GIT_", "PRE_COMMIT"))}
+    environment.update(GIT_IDENTITY)
+    environment["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
+    environment["NO_COLOR"] = "1"
+    return environment
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
+    """This working tree as one commit of a scratch repository."""
+    snapshot = tmp_path_factory.mktemp("carbonlint-repo")
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO, env=env)
+    for name in sorted(set(filter(None, listed.split("\0")))):
+        source = REPO / name
+        if source.is_file():  # tracked files deleted in the working tree are left out
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    git("init", "-q", cwd=snapshot, env=env)
+    git("add", "-A", cwd=snapshot, env=env)
+    git("commit", "-q", "-m", "snapshot", cwd=snapshot, env=env)
+    return snapshot
+
+
+def project(root: Path, env: dict[str, str], cards: dict[str, str]) -> Path:
+    """A user's repository with these cards (path -> fixture card) and a Markdown file that is
+    not a card (its front matter is broken: the hook must not look at it)."""
+    root.mkdir()
+    git("init", "-q", cwd=root, env=env)
+    (root / "docs").mkdir()
+    (root / "docs" / "notes.md").write_text("---\nco2_eq_emissions: [\n---\n")
+    for path, fixture in cards.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CARDS / fixture / "README.md", root / path)
+    git("add", "-A", cwd=root, env=env)
+    return root
+
+
+def test_manifest_validates(env: dict[str, str]) -> None:
+    result = pre_commit("validate-manifest", str(MANIFEST), cwd=REPO, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_manifest_does_check(tmp_path: Path, env: dict[str, str]) -> None:
+    """The validation above can fail: a hook without an entry does not pass."""
+    broken = yaml.safe_load(MANIFEST.read_text())
+    del broken[0]["entry"]
+    (tmp_path / "hooks.yaml").write_text(yaml.safe_dump(broken))
+    assert pre_commit("validate-manifest", str(tmp_path / "hooks.yaml"), cwd=tmp_path, env=env).returncode != 0
+
+
+def test_hook_definition() -> None:
+    [hook] = yaml.safe_load(MANIFEST.read_text())
+    assert hook["id"] == "carbonlint" and hook["entry"] == "carbonlint check"
+    assert hook["language"] == "python" and hook["require_serial"] is False
+    from identify.identify import tags_from_filename
+
+    for name in ("README.md", "x.MD", "model_card.md"):
+        assert set(hook["types"]) <= tags_from_filename(name)
+
+
+@pytest.mark.parametrize("path, is_card", [
+    ("README.md", True), ("models/bert/README.md", True), ("readme.MD", True),
+    ("models/model_card.md", True), ("MODELCARD.md", True), ("docs/my_Model_Card_v2.md", True),
+    ("docs/notes.md", False), ("README.rst", False), ("model_card.txt", False),
+    ("not_readme.md", False), ("model_cards/notes.md", False), ("README.md.bak", False),
+])
+def test_files_pattern_matches_what_check_searches(path: str, is_card: bool) -> None:
+    from carbonlint.checker import is_model_card
+
+    [hook] = yaml.safe_load(MANIFEST.read_text())
+    assert bool(re.search(hook["files"], path)) is is_card
+    assert is_model_card(path.rsplit("/", 1)[-1]) is is_card  # the CLI's directory search agrees
+
+
+def test_try_repo_passes_on_a_good_card(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
+    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean"})
+    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"carbonlint \(model card CO2 metadata\)\.+Passed", result.stdout)
+
+
+def test_try_repo_fails_on_a_bad_card(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
+    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean",
+                                              "models/bad/model_card.md": "several-errors"})
+    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"carbonlint \(model card CO2 metadata\)\.+Failed", result.stdout)
+    assert "models/bad/model_card.md:5:14: CL106 [error]" in result.stdout
+    assert "models/good/README.md: reporting class awareness" in result.stdout
+    assert "notes.md" not in result.stdout  # not a model card: never passed to the hook
+
+
+def test_try_repo_uses_uncommitted_changes(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
+    """An edited, uncommitted hook definition is what try-repo runs (through a shadow commit)."""
+    edited = tmp_path / "edited-repo"
+    shutil.copytree(hook_repo, edited)
+    manifest = edited / ".pre-commit-hooks.yaml"
+    manifest.write_text(manifest.read_text().replace(
+        "name: carbonlint (model card CO2 metadata)", "name: carbonlint (uncommitted edit)"))
+    assert git("status", "--porcelain", cwd=edited, env=env).strip()  # really uncommitted
+    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean"})
+    result = pre_commit("try-repo", str(edited), "carbonlint", "--all-files", cwd=root, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "carbonlint (uncommitted edit)" in result.stdout
