@@ -160,6 +160,18 @@ AZURE_NAME_FIXES = {"Germany Northeastt": "Germany Northeast"}
 GCP_REGION_FIXES = {"me-cenrtal1": "me-central1"}
 WORLD_ALIASES = ["world", "global", "worldwide"]
 
+# Country of every zone (ISO 3166-1 alpha-2), so that two locations can be compared. Countries
+# are their own code, sub-national zones their parent's, cloud regions the country their source
+# gives (CodeCarbon's alpha-3 `countryIsoCode` for GCP, Green Algorithms' location code for
+# Azure, ML CO2 Impact's `country` name for AWS), resolved through OWID's country names and
+# COUNTRY_ALIASES above. The hand-written exceptions, each reviewed:
+# - Hong Kong has its own ISO 3166-1 code (HK) and its own row in OWID's table, which is where
+#   a card's "Hong Kong" lands; the sources file it under China (Green Algorithms' CN-HK and
+#   CN-HK2 utilities; "China" + city "Hong Kong" for GCP asia-east2 and AWS ap-east-1).
+#   All of them are HK, so that "Hong Kong" and "asia-east2" count as the same country.
+REGION_COUNTRY_FIXES = {"CN-HK": "HK", "CN-HK2": "HK"}
+CITY_COUNTRIES = {"Hong Kong": "HK"}
+
 # ML CO2 Impact rows that contradict the NVIDIA datasheets (PROVENANCE.md of impact/).
 IMPACT_WATTS_FIXES = {"Tesla V100-PCIE-16GB": 250.0, "Tesla V100-SXM2-16GB": 300.0}
 IMPACT_SKIP = {"GTX 750"}  # 250 W and 1,111 TFLOPS: a broken row (the card is a 55 W part)
@@ -249,6 +261,7 @@ def country_zones(shared: Path, aliases: Aliases) -> dict[str, dict[str, Any]]:
             "kind": "country",
             "source": "owid",
             "year": int(row["year"]),
+            "country": iso2,
         }
         aliases.name(row["country_name"], iso2)
         aliases.code(iso2, iso2)
@@ -284,6 +297,7 @@ def subnational_zones(
                 "source": "ga",
                 "year": data_year(row["source"]),
                 "parent": parent,
+                "country": REGION_COUNTRY_FIXES.get(code, parent),
             }
             aliases.name(code, code)
             local_aliases = qualified.setdefault(parent, {})
@@ -316,16 +330,37 @@ def nordic_zones(shared: Path, aliases: Aliases) -> dict[str, dict[str, Any]]:
             "source": "entsoe",
             "year": int(row["year"]),
             "parent": code[:2],
+            "country": code[:2],
         }
         aliases.code(code, code)
         aliases.name(f"{code[:2]}-{code}", code)  # Electricity Maps style "SE-SE3"
     return zones
 
 
+def country_names(countries: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Country name key -> ISO alpha-2: OWID's names and COUNTRY_ALIASES ("USA")."""
+    by_name = {location_key(row["name"]): iso2 for iso2, row in countries.items()}
+    for iso2, names in COUNTRY_ALIASES.items():
+        by_name.update((location_key(alias), iso2) for alias in names)
+    return by_name
+
+
+def place_country(by_name: dict[str, str], name: str, city: str, iso3: str = "") -> str | None:
+    """The ISO alpha-2 code of a source's place: CITY_COUNTRIES first, then its alpha-3 code
+    if it gives one, else its country name. ``None`` when none resolves."""
+    fixed = CITY_COUNTRIES.get(city.strip(" ,"))
+    if fixed:
+        return fixed
+    return ALPHA3_TO_2.get(iso3) if iso3 else by_name.get(location_key(name))
+
+
 def cloud_zones(
     shared: Path, located: dict[str, dict[str, Any]], aliases: Aliases
 ) -> dict[str, dict[str, Any]]:
     zones: dict[str, dict[str, Any]] = {}
+    by_name = country_names({k: v for k, v in located.items() if v["kind"] == "country"})
+    # Every other source that locates a region: zone -> [(source, country)], checked below.
+    claims: dict[str, list[tuple[str, str | None]]] = {}
 
     # GCP: Google's own published location-based intensities.
     for row in read_csv(shared / "codecarbon/cloud/impact.csv"):
@@ -337,6 +372,9 @@ def cloud_zones(
             "kind": "cloud",
             "source": "google",
             "provider": "gcp",
+            "country": place_country(
+                by_name, row["country_name"], row["city"], iso3=row["countryIsoCode"]
+            ),
         }
         aliases.name(region, zone)
 
@@ -363,12 +401,17 @@ def cloud_zones(
             "year": place.get("year"),
             "via": "ga",
             "provider": "azure",
+            "country": place["country"],
         }
+        if impact_row:
+            claims.setdefault(zone, []).append(
+                ("impact.csv", place_country(by_name, impact_row["country"], impact_row["city"]))
+            )
         aliases.name(code, zone)
         aliases.name(display, zone)
     for row in sorted(azure_codes.values(), key=lambda r: r["region"]):  # not in GA's map
         zone = f"azure:{row['region']}"
-        zones[zone] = impact_zone(row, "Azure")
+        zones[zone] = impact_zone(row, "Azure", by_name)
         aliases.name(row["region"], zone)
         aliases.name(row["regionName"], zone)
 
@@ -376,19 +419,43 @@ def cloud_zones(
     for row in impact:
         if row["provider"] == "aws":
             zone = f"aws:{row['region']}"
-            zones[zone] = impact_zone(row, "AWS")
+            zones[zone] = impact_zone(row, "AWS", by_name)
             aliases.name(row["region"], zone)
             aliases.name(row["regionName"], zone)
+
+    # The GCP regions' other locations: Green Algorithms' map and ML CO2 Impact's rows.
+    for row in read_ga_csv(shared / "green-algorithms/tool-v3.0/cloudProviders_datacenters.csv"):
+        if row["provider"] == "gcp" and row["location"]:
+            place = located.get(row["location"], {})
+            claims.setdefault(f"gcp:{row['Name']}", []).append(
+                ("cloudProviders_datacenters.csv", place.get("country"))
+            )
+    for row in impact:
+        if row["provider"] == "gcp":
+            claims.setdefault(f"gcp:{row['region']}", []).append(
+                ("impact.csv", place_country(by_name, row["country"], row["city"]))
+            )
+    disagree = [
+        f"{zone}: {zones[zone].get('country')} vs {source} {country}"
+        for zone, found in sorted(claims.items())
+        if zone in zones
+        for source, country in found
+        if country != zones[zone].get("country")
+    ]
+    if disagree:
+        listing = "\n  ".join(disagree)
+        raise SystemExit(f"sources disagree on a cloud region's country:\n  {listing}")
     return zones
 
 
-def impact_zone(row: dict[str, str], provider: str) -> dict[str, Any]:
+def impact_zone(row: dict[str, str], provider: str, by_name: dict[str, str]) -> dict[str, Any]:
     return {
         "g": float(row["impact"]),
         "name": f"{provider} {row['region']} ({row['regionName']}, {row['city']})",
         "kind": "cloud",
         "source": "impact",
         "provider": row["provider"],
+        "country": place_country(by_name, row["country"], row["city"]),
     }
 
 
@@ -411,6 +478,17 @@ def build_grid(shared: Path) -> dict[str, Any]:
         aliases.name(alias, "WORLD")
     for conflict in aliases.conflicts:
         print(f"alias conflict: {conflict}", file=sys.stderr)
+    # Every zone but WORLD must name a country of the table, or comparisons silently fail.
+    stateless = [
+        f"{z} ({row['name']}): {row.get('country')!r}"
+        for z, row in zones.items()
+        if row["kind"] != "world" and row.get("country") not in countries
+    ]
+    if stateless:
+        raise SystemExit(
+            f"{len(stateless)} zone(s) without an ISO 3166-1 alpha-2 country; add it to the "
+            "source or to CITY_COUNTRIES / REGION_COUNTRY_FIXES:\n  " + "\n  ".join(stateless)
+        )
     zones = {z: {k: v for k, v in row.items() if v is not None} for z, row in zones.items()}
     used = {row["source"] for row in zones.values()} | {row.get("via") for row in zones.values()}
     return {

@@ -393,3 +393,54 @@ def test_import_is_lazy() -> None:
         "assert e._table.cache_info().currsize == 0, 'tables loaded'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def test_every_zone_has_a_country() -> None:
+    table = json.loads((files("carbonlint") / "data" / "grid_intensity.json").read_text("utf-8"))
+    countries = {z for z, row in table["zones"].items() if row["kind"] == "country"}
+    for zone, row in table["zones"].items():
+        if row["kind"] == "world":
+            assert "country" not in row, zone
+            continue
+        country = row.get("country", "")
+        assert len(country) == 2 and country.isupper() and country.isalpha(), zone
+        assert country in countries, zone  # comparable with a card that names the country
+        if row["kind"] == "country":
+            assert country == zone
+
+
+@pytest.mark.parametrize(
+    ("location", "country"),
+    [
+        ("us-east-1", "US"),
+        ("East US", "US"),
+        ("europe-west4", "NL"),
+        ("westeurope", "NL"),
+        ("eu-west-1", "IE"),
+        ("Virginia, USA", "US"),
+        ("Orsay, France", "FR"),
+        ("Quebec", "CA"),
+        ("France", "FR"),
+        ("SE3", "SE"),
+        # Hong Kong is HK everywhere, though the sources file some of it under China.
+        ("Hong Kong", "HK"),
+        ("asia-east2", "HK"),
+        ("ap-east-1", "HK"),
+        ("eastasia", "HK"),
+    ],
+)
+def test_grid_country(location: str, country: str) -> None:
+    assert grid_intensity(location).country == country
+
+
+@pytest.mark.parametrize("location", [None, "", "unknown", "Meta RSC", "world"])
+def test_grid_country_unknown(location: str | None) -> None:
+    assert grid_intensity(location).country == ""
+
+
+def test_same_country_comparison() -> None:
+    assert grid_intensity("Virginia, USA").country == grid_intensity("East US").country
+    assert grid_intensity("France").country != grid_intensity("us-east-1").country

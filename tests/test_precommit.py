@@ -7,8 +7,10 @@ tree, committed or not, they snapshot it (tracked and untracked files that git d
 into a scratch repository and try that; ``test_try_repo_uses_uncommitted_changes`` checks the
 shadow-commit behaviour itself.
 
-PRE_COMMIT_HOME is shared by the module, so the hook's environment is built once (the build
-pip-installs carbonlint: tens of seconds).
+PRE_COMMIT_HOME points at a scratch directory shared by the module, so that the user's own cache
+is never touched. try-repo itself does not use it: it installs the hook into a temporary store of
+its own on every call (pre_commit/commands/try_repo.py), so each try-repo below builds the hook's
+environment, pip-installing carbonlint (about 10 s with a warm pip cache).
 """
 
 from __future__ import annotations

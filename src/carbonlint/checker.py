@@ -79,6 +79,31 @@ class Context:
         return str(fact.value) if fact is not None else None
 
     @functools.cached_property
+    def estimate(self) -> Any:
+        """The physical estimate (hardware x hours x PUE x grid), or None without its inputs."""
+        from carbonlint.judge import estimate_for
+
+        return estimate_for(self)
+
+    @functools.cached_property
+    def baseline(self) -> Any:
+        from carbonlint.judge import load_baseline
+
+        return load_baseline(self.config.baseline)
+
+    @functools.cached_property
+    def outlier(self) -> Any:
+        from carbonlint.judge import outlier_for
+
+        return outlier_for(self)
+
+    @functools.cached_property
+    def efficiency(self) -> dict[str, Any] | None:
+        from carbonlint.judge import efficiency_for
+
+        return efficiency_for(self)
+
+    @functools.cached_property
     def grade(self) -> Grade:
         return grade(
             self.card.metadata,
@@ -134,6 +159,7 @@ def check_card(card: Card, config: Config, enabled: frozenset[str] | None = None
         )
     report.findings.sort(key=Finding.sort_key)
     report.emissions_g = context.emissions_g
+    report.efficiency = context.efficiency
     report.reporting_class = context.grade.reporting_class
     report.reporting_reason = context.grade.reason
     report.next_step = context.grade.next_step

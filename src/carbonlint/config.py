@@ -15,6 +15,8 @@ Keys (kebab-case, as in pyproject.toml tools):
     format = "text"
     optimization-tags = ["optimized", "pruned", "distilled"]
     certification-tags = ["EcoCard"]
+    plausibility-factor = 10           # CL402
+    outlier-z = 3.5                    # CL501
     [severity]                         # [tool.carbonlint.severity] in pyproject.toml
     CL109 = "error"
     CL1 = "warning"                    # prefixes too; the longest matching prefix wins
@@ -50,6 +52,8 @@ class Config(NamedTuple):
     format: str = "text"
     optimization_tags: tuple[str, ...] = DEFAULT_OPTIMIZATION_TAGS
     certification_tags: tuple[str, ...] = DEFAULT_CERTIFICATION_TAGS
+    plausibility_factor: float = 10.0  # CL402: how far from the physical estimate is too far
+    outlier_z: float = 3.5  # CL501: robust z-score of log10 emissions within the peer group
     source: str | None = None  # the file this came from, for messages
     root: str | None = None  # the directory per-file-ignores patterns are relative to
 
@@ -204,6 +208,7 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
     known = {
         "select", "ignore", "severity", "per-file-ignores", "min-class", "require-emissions",
         "baseline", "format", "optimization-tags", "certification-tags",
+        "plausibility-factor", "outlier-z",
     }
     values: dict[str, Any] = {"source": source, "root": root}
     for key, value in table.items():
@@ -244,6 +249,11 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
             if not isinstance(value, str):
                 raise fail(key, "must be a path")
             values["baseline"] = value if root is None else os.path.join(root, value)
+        elif key in ("plausibility-factor", "outlier-z"):
+            minimum = 1.0 if key == "plausibility-factor" else 0.0
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= minimum:
+                raise fail(key, f"must be a number above {minimum:g}")
+            values[key.replace("-", "_")] = float(value)
         elif key == "format":
             if value not in FORMATS:
                 raise fail(key, f"must be one of {', '.join(FORMATS)}, not {value!r}")

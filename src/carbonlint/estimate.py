@@ -42,6 +42,7 @@ class GridMatch:
     source: str
     fallback: bool  # True when the location was unknown and the world average is used
     zone: str = ""  # table id: "FR", "US-CA", "aws:us-east-1", "WORLD"
+    country: str = ""  # ISO 3166-1 alpha-2 of the zone ("US" for "East US"); "" for WORLD
 
 
 @dataclass(frozen=True)
@@ -442,7 +443,8 @@ def _grid_match(zone_id: str, fallback: bool = False) -> GridMatch:
         source += f" {zone['year']}"
     if zone.get("via") and zone["via"] != zone["source"]:
         source += f"; region map: {table['sources'][zone['via']]['short']}"
-    return GridMatch(float(zone["g"]), zone["name"], source, fallback, zone_id)
+    country = zone.get("country", "")
+    return GridMatch(float(zone["g"]), zone["name"], source, fallback, zone_id, country)
 
 
 def grid_intensity(location: str | None) -> GridMatch:

@@ -240,13 +240,16 @@ def _blank(line: str) -> str:
 
 
 def _indent(line: str) -> int:
-    """Leading whitespace width, with tabs to the next multiple of 4 as CommonMark has it."""
-    rest = line.lstrip(" \t")
-    lead = line[: len(line) - len(rest)]
-    if "\t" not in lead:
-        return len(lead)
+    """Leading whitespace width."""
+    return _width(line[: len(line) - len(line.lstrip(" \t"))])
+
+
+def _width(text: str) -> int:
+    """Columns taken by ``text`` at the start of a line, tabs stopping at multiples of 4."""
+    if "\t" not in text:
+        return len(text)
     width = 0
-    for char in lead:
+    for char in text:
         width += 4 - width % 4 if char == "\t" else 1
     return width
 
@@ -393,7 +396,7 @@ def _mask(lines: list[str]) -> list[str]:
         heading = _HEADING_RE.match(line) is not None
         item = _LIST_ITEM_RE.match(line)
         if item is not None:
-            list_indent = _indent(line[: item.end()]) if item.end() < len(line) else indent + 2
+            list_indent = _width(line[: item.end()]) if item.end() < len(line) else indent + 2
         elif heading or (previous_blank and indent < 2):
             list_indent = None  # a heading, or a paragraph at the margin, ends the list
         ranges, in_comment = _inline_ranges(line, 0)
@@ -463,19 +466,16 @@ _PLACEHOLDER_RE = re.compile(
 _LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 
 
-def _template_facts(body: _Body) -> tuple[list[Fact], set[int]]:
-    """Facts from field lines, and the file lines that are field lines (free text skips them)."""
+def _template_facts(body: _Body) -> list[Fact]:
     facts: list[Fact] = []
-    lines: set[int] = set()
     for match in _LABEL_RE.finditer(body.text):
         line_format = _field_line_format(match)
         if line_format is None:
             continue
-        lines.add(body.span(match.start(), match.start()).line)
         fact = _field_fact(body, match, *line_format)
         if fact is not None:
             facts.append(fact)
-    return facts, lines
+    return facts
 
 
 def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
@@ -610,9 +610,9 @@ _HARDWARE_RE = re.compile(
     r"(?:[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
     r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
     r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
-    r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?)"
+    r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?(?:-[0-9]+)?)"
     r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
-    r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?))?"
+    r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?|pods?|slices?))?"
     r"|tpu(?<![\w.,+/-]tpu)[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?)(?!\w)",
     _FLAGS,
 )
@@ -712,7 +712,21 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     Columns count characters (not bytes) from 1. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``.
     """
     parsed = _Body.parse(body, first_line)
-    facts, field_lines = _template_facts(parsed)
-    facts += [fact for fact in _free_text_facts(parsed) if fact.span.line not in field_lines]
-    facts.sort(key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
+    fields = _template_facts(parsed)
+    # A field's value read again as free text ("8 x A100", "0.034 kWh") is the same statement;
+    # other figures on a field line ("36 hours on 8 A100s") are statements of their own.
+    taken: dict[int, list[Span]] = {}
+    for fact in fields:
+        taken.setdefault(fact.span.line, []).append(fact.span)
+    free = [
+        fact
+        for fact in _free_text_facts(parsed)
+        if not any(_overlap(fact.span, span) for span in taken.get(fact.span.line, ()))
+    ]
+    facts = sorted(fields + free, key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
     return ProseFacts(tuple(facts), _environmental_heading(parsed))
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Whether two spans on the same line share a character."""
+    return a.column < b.end_column and b.column < a.end_column

@@ -23,7 +23,7 @@ from carbonlint.findings import Category, Problem, Severity
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
-FAMILIES = ("parse", "schema", "values", "reporting", "consistency")
+FAMILIES = ("parse", "schema", "values", "reporting", "consistency", "plausibility", "efficiency")
 
 
 class Rule(NamedTuple):

@@ -260,6 +260,8 @@ def _unit_name(unit: str | None) -> str:
 def zero_emissions(context: Context) -> Iterator[Problem]:
     if context.emissions_g != 0:
         return
+    if context.estimate is not None and context.config.enabled("CL403", context.card.path):
+        return  # CL403 says the same with the estimate's numbers
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
     evidence = []
     source = co2.get("source")

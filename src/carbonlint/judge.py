@@ -1,0 +1,179 @@
+"""How carbonlint judges a number: the inputs of the physical estimate and of the efficiency
+label, gathered from the card (metadata first, then the text) and its repository folder.
+
+Each function returns None rather than guess when an input is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from carbonlint.baselines import Baseline
+    from carbonlint.checker import Context
+    from carbonlint.efficiency import Outlier
+    from carbonlint.estimate import Estimate
+
+PERFORMANCE_METRICS = ("accuracy", "f1", "rouge1", "rougeL")
+WEIGHT_FILES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".gguf", ".pt", ".ckpt")
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
+
+
+def _first_fact(context: Context, kind: str) -> Any:
+    """A structured line of the text first; free prose only when it says one thing."""
+    facts = [f for f in context.prose.of(kind) if not isinstance(f.value, str) or kind == "hardware"]
+    structured = [f for f in facts if f.source != "free-text"]
+    if structured:
+        return structured[0]
+    return facts[0] if len(facts) == 1 else None
+
+
+def estimate_for(context: Context) -> Estimate | None:
+    """The physical estimate from the card, or None when it does not give enough."""
+    from carbonlint.estimate import estimate, estimate_from_energy, parse_hardware
+
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    location = co2.get("geographical_location")
+    if not isinstance(location, str):
+        fact = _first_fact(context, "location")
+        location = str(fact.value) if fact is not None else None
+    kwh = _number(co2.get("energy_consumed"))
+    if kwh is not None and kwh > 0:
+        return estimate_from_energy(kwh, location)
+    hardware_text = context.hardware
+    if hardware_text is None:
+        fact = _first_fact(context, "hardware")
+        hardware_text = str(fact.value) if fact is not None else None
+    hardware = parse_hardware(hardware_text) if hardware_text else []
+    hours = _number(co2.get("hours_used"))
+    if hours is None:
+        fact = _first_fact(context, "hours")
+        hours = _number(fact.value) if fact is not None else None
+    if not hardware or hours is None or hours <= 0:
+        return None
+    return estimate(hardware, hours, location)
+
+
+def load_baseline(path: str | None) -> Baseline:
+    from carbonlint import baselines
+
+    return baselines.load(path)
+
+
+def _tags(metadata: Mapping[str, Any]) -> list[str]:
+    tags = metadata.get("tags")
+    tags = [tags] if isinstance(tags, str) else tags
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+
+def peer_group(context: Context, baseline: Baseline) -> str | None:
+    """The card's peer group, or None when the card says too little to choose a fair one.
+
+    Groups by training type are not used: in the baseline that field is sparse (94 of 1,414
+    models) and noisy (AutoTrain fine-tunes labelled pre-training). Without a domain
+    (pipeline_tag) or a model size, the only group left would compare a 176B-parameter model
+    with 100 MB classifiers, so there is no group at all.
+    """
+    from carbonlint.baselines import group_for, normalise_domain
+
+    metadata = context.card.metadata
+    pipeline = metadata.get("pipeline_tag")
+    domain = normalise_domain(pipeline) if isinstance(pipeline, str) else None
+    size = model_size_bytes(context.card.path)
+    if domain is None and size is None:
+        return None
+    return group_for(
+        baseline,
+        domain=pipeline if domain is not None else None,
+        autotrain="autotrain" in {t.lower() for t in _tags(metadata)},
+        size_bytes=size,
+    )
+
+
+def outlier_for(context: Context) -> Outlier | None:
+    grams = context.emissions_g
+    if not grams:
+        return None
+    from carbonlint.efficiency import outlier
+
+    baseline = context.baseline
+    group = peer_group(context, baseline)
+    if group is None:
+        return None
+    return outlier(grams, group, baseline, z_threshold=context.config.outlier_z)
+
+
+def efficiency_for(context: Context) -> dict[str, Any] | None:
+    """The A-E label with its sub-ratings, and the peer group; None without emissions."""
+    grams = context.emissions_g
+    if grams is None or grams <= 0:
+        return None
+    from carbonlint.efficiency import EfficiencyInputs, label, performance_score
+
+    baseline = context.baseline
+    metrics = performance_metrics(context.card.metadata)
+    result = label(
+        EfficiencyInputs(
+            emissions_g=grams,
+            size_bytes=model_size_bytes(context.card.path),
+            performance=performance_score(metrics, baseline) if metrics else None,
+        ),
+        baseline,
+    )
+    if result is None:
+        return None
+    group = peer_group(context, baseline)
+    result["peer_group"] = group
+    result["peer_group_n"] = baseline.groups[group].n if group is not None else None
+    return result
+
+
+def model_size_bytes(card_path: str) -> float | None:
+    """The weights' size, from the files beside the card (a model repository's README.md)."""
+    if os.path.basename(card_path).lower() != "readme.md":
+        return None
+    folder = os.path.dirname(os.path.abspath(card_path))
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return None
+    sizes: dict[str, int] = {}
+    for entry in entries:
+        suffix = os.path.splitext(entry.name)[1].lower()
+        if suffix in WEIGHT_FILES and entry.is_file():
+            sizes.setdefault(suffix, 0)
+            sizes[suffix] += entry.stat().st_size
+    if not sizes:
+        return None
+    # One format's files are the model; repositories often carry the same weights twice.
+    for suffix in WEIGHT_FILES:
+        if suffix in sizes:
+            return float(sizes[suffix])
+    return None
+
+
+def performance_metrics(metadata: Mapping[str, Any]) -> dict[str, float]:
+    """accuracy, f1, rouge1, rougeL from model-index (the first value of each)."""
+    found: dict[str, float] = {}
+    index = metadata.get("model-index")
+    if not isinstance(index, list):
+        return found
+    for model in index:
+        results = model.get("results") if isinstance(model, dict) else None
+        for result in results if isinstance(results, list) else []:
+            metrics = result.get("metrics") if isinstance(result, dict) else None
+            for metric in metrics if isinstance(metrics, list) else []:
+                if not isinstance(metric, dict):
+                    continue
+                name = str(metric.get("type", "")).replace("-", "").lower()
+                value = _number(metric.get("value"))
+                for wanted in PERFORMANCE_METRICS:
+                    if name == wanted.lower() and value is not None and wanted not in found:
+                        found[wanted] = value
+    return found

@@ -1,0 +1,230 @@
+"""Plausibility rules (CL4xx): the reported number against physics.
+
+estimate = devices x rated watts x hours x PUE x grid intensity (the method of the ML CO2 Impact
+calculator, Green Algorithms and Luccioni & Hernández-García's "Counting Carbon"; see
+docs/estimator.md). A rule speaks only when the card gives what the estimate needs (hardware and
+hours, or energy); a missing location uses the world average and says so. Every message shows
+the arithmetic, so an author can see which input to correct.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+from carbonlint.card import CO2_KEY
+from carbonlint.findings import Category, Problem, Severity
+from carbonlint.rules import check, rule
+from carbonlint.units import format_grams
+
+if TYPE_CHECKING:
+    from carbonlint.checker import Context
+
+P, E, W = Category.PLAUSIBILITY, Severity.ERROR, Severity.WARNING
+
+# "About a thousand times": between these two factors either way (a kilogram figure in the grams
+# field lands at 1/1000, give or take the estimate's own uncertainty).
+THOUSANDFOLD = (300.0, 3000.0)
+# Impossible grid intensities, g CO2e/kWh: the dirtiest national grids stay below ~1,300 (coal);
+# even hydro and nuclear grids emit a gram or more per kWh over their life cycle.
+MAX_INTENSITY = 1500.0
+MIN_INTENSITY = 1.0
+
+rule(
+    "CL401", "thousandfold-off", P, E,
+    "The emissions are about 1000 times off the estimate from hardware, hours and location.",
+    """
+    A factor of about a thousand between the reported number and the physical estimate is the
+    signature of a unit slip: kilograms written in the grams field (1000 times too little), or
+    grams from a tool that reports milligrams (1000 times too much). The message shows the
+    estimate's arithmetic.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 2.1
+      hours_used: 10
+      hardware_used: 1 x A100 40GB
+      geographical_location: Germany
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 2100
+      hours_used: 10
+      hardware_used: 1 x A100 40GB
+      geographical_location: Germany
+    ---
+    """,
+)
+
+rule(
+    "CL402", "far-from-estimate", P, W,
+    "The emissions are more than 10 times (configurable) away from the physical estimate.",
+    """
+    Rated power, hours, the data centre's PUE and the grid's intensity bound what a training run
+    can emit. Real runs differ from the estimate (GPUs below their rated power, a greener or
+    dirtier contract than the grid average), but rarely by more than a factor of ten; beyond it,
+    an input or the number is wrong. The factor is the configuration's plausibility-factor.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 90000
+      hours_used: 10
+      hardware_used: 1 x A100 40GB
+      geographical_location: Germany
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 1500
+      hours_used: 10
+      hardware_used: 1 x A100 40GB
+      geographical_location: Germany
+    ---
+    """,
+)
+
+rule(
+    "CL403", "zero-for-real-run", P, W,
+    "The emissions are 0, but hardware and hours give a real estimate.",
+    """
+    Hardware that ran for hours emitted something. A zero is a failed measurement; the message
+    gives what the estimate puts in its place.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 0
+      hours_used: 3
+      hardware_used: 1 x T4
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 98.7
+      hours_used: 3
+      hardware_used: 1 x T4
+    ---
+    """,
+)
+
+rule(
+    "CL404", "impossible-grid-intensity", P, E,
+    "Emissions divided by energy_consumed give a grid intensity no grid has.",
+    """
+    emissions (g) / energy_consumed (kWh) is the carbon intensity of the electricity used. No
+    grid emits more than about 1,300 g per kWh (coal), and none less than about 1 g per kWh over
+    its life cycle: a ratio outside 1 to 1,500 g/kWh means that one of the two numbers has the
+    wrong unit (often kilograms in the emissions field).
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 0.0132
+      energy_consumed: 0.0347
+    ---
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 13.2
+      energy_consumed: 0.0347
+    ---
+    """,
+)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
+
+
+def _emissions_place(context: Context) -> tuple[Any, str]:
+    card = context.card
+    path = ("emissions",) if isinstance(card.co2, dict) else ()
+    return card.span_of(CO2_KEY, *path), ".".join([CO2_KEY, *path])
+
+
+def _contradicted_by_text(context: Context) -> bool:
+    """The text already contradicts the number (CL301/CL302): that finding says it better."""
+    from carbonlint.rules.consistency import emissions_against_text
+
+    return next(emissions_against_text(context), None) is not None
+
+
+@check("CL401", "CL402", "CL403")
+def against_estimate(context: Context) -> Iterator[Problem]:
+    grams = context.emissions_g
+    estimate = context.estimate
+    if grams is None or estimate is None or estimate.grams <= 0:
+        return
+    span, key = _emissions_place(context)
+    where = "" if not estimate.grid.fallback else " (no location given: world average)"
+    if grams == 0:
+        yield Problem(
+            "CL403",
+            f"{key} is 0, but the card's hardware and hours give about "
+            f"{format_grams(round(estimate.grams, 1))} g: {estimate.arithmetic}{where}",
+            span=span, key=key, suggestion="measure again, or report the estimate with its source",
+        )
+        return
+    if _contradicted_by_text(context):
+        return
+    ratio = grams / estimate.grams
+    low, high = THOUSANDFOLD
+    if 1 / high <= ratio <= 1 / low:
+        yield Problem(
+            "CL401",
+            f"{key} is {format_grams(grams)} g, about 1000 times less than the estimate "
+            f"{estimate.arithmetic}{where}: a kilogram figure in the grams field?",
+            span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
+        )
+    elif low <= ratio <= high:
+        yield Problem(
+            "CL401",
+            f"{key} is {format_grams(grams)} g, about 1000 times more than the estimate "
+            f"{estimate.arithmetic}{where}: milligrams in the grams field?",
+            span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
+        )
+    else:
+        factor = context.config.plausibility_factor
+        if ratio > factor or ratio < 1 / factor:
+            direction = "more" if ratio > 1 else "less"
+            times = ratio if ratio > 1 else 1 / ratio
+            yield Problem(
+                "CL402",
+                f"{key} is {format_grams(grams)} g, {times:,.0f} times {direction} than the "
+                f"estimate {estimate.arithmetic}{where}",
+                span=span, key=key,
+                suggestion="check the number and the hardware, hours and location it comes from",
+            )
+
+
+@check("CL404")
+def impossible_intensity(context: Context) -> Iterator[Problem]:
+    co2 = context.card.co2
+    grams = context.emissions_g
+    if not isinstance(co2, dict) or not grams:
+        return
+    kwh = _number(co2.get("energy_consumed"))
+    if kwh is None or kwh <= 0:
+        return
+    from carbonlint.estimate import implied_intensity
+
+    intensity = implied_intensity(grams, kwh)
+    if MIN_INTENSITY <= intensity <= MAX_INTENSITY:
+        return
+    span, key = _emissions_place(context)
+    hint = ("a kilogram figure in the grams field?" if intensity < MIN_INTENSITY
+            else "energy_consumed in MWh, or emissions in milligrams?")
+    yield Problem(
+        "CL404",
+        f"{format_grams(grams)} g for {kwh:g} kWh is {intensity:,.3g} g CO2e per kWh; real grids "
+        f"lie between {MIN_INTENSITY:g} and {MAX_INTENSITY:,.0f}: {hint}",
+        span=span, key=key,
+    )
