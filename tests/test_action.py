@@ -410,6 +410,12 @@ def test_bad_inputs_are_reported(action, installed, workspace, runner_temp) -> N
     assert run.status == 2 and "fail-on must be one of error, warning, never" in run.stdout
     run = lint(action, installed, workspace, runner_temp, **{"min-class": "great"})
     assert run.status == 2 and "min-class must be one of" in run.stdout
+    # carbonlint's own usage errors (stderr) come back as one escaped annotation, and fail the
+    # step even with fail-on never.
+    run = lint(action, installed, workspace, runner_temp, config="missing.toml", **{"fail-on": "never"})
+    assert run.status == 2 and run.stderr == ""
+    [line] = run.stdout.splitlines()
+    assert line.startswith("::error title=carbonlint::carbonlint: error: ") and "missing.toml" in line
 
 
 def test_empty_paths_lint_nothing(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
