@@ -174,10 +174,12 @@ def run(env: Mapping[str, str]) -> int:
     else:
         with _captured_stderr() as stderr:
             code = cli_main(arguments)
-        if stderr.getvalue().strip():
-            annotate("error" if code == 2 else "warning", stderr.getvalue().strip())
+        said = stderr.getvalue().strip()
+        if said:
+            annotate("error" if code == 2 else "warning", said)
         if not os.path.isfile(report):
-            annotate("error", f"carbonlint could not run (exit status {code})")
+            if not said:
+                annotate("error", f"carbonlint could not run (exit status {code})")
             return 2
         cards, summary = load_report(report)
 

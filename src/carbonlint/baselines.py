@@ -679,11 +679,9 @@ def from_dict(data: Any, origin: str = "baseline") -> Baseline:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Baseline:
-    from importlib.resources import files
+    from carbonlint.resources import read_text
 
-    # "/" rather than joinpath(a, b): Python 3.10's Traversable takes one segment at a time.
-    text = (files("carbonlint") / "data" / "baseline.json").read_text(encoding="utf-8")
-    return from_dict(json.loads(text), "shipped baseline")
+    return from_dict(json.loads(read_text("data", "baseline.json")), "shipped baseline")
 
 
 def load(path: str | Path | None = None) -> Baseline:

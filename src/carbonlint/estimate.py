@@ -61,12 +61,12 @@ class Estimate:
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> dict[str, Any]:
-    # Imported here, not at module level: json and importlib.resources are only needed once
-    # a card actually asks for an estimate.
+    # Imported here, not at module level: json is only needed once a card asks for an estimate.
     import json
-    from importlib.resources import files
 
-    return json.loads((files("carbonlint") / "data" / name).read_text(encoding="utf-8"))
+    from carbonlint.resources import read_text
+
+    return json.loads(read_text("data", name))
 
 
 def _grid_table() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The metadata says one thing; the prose often says another. This module only *reads* the prose:
 it returns :class:`Fact` objects with file positions, and the rules decide what a disagreement
-means. Four formats are recognised (see ``docs/prose.md``):
+means. Four formats are recognised (details and decisions in ``docs/prose.md``):
 
 * the Hub model card template's "Environmental Impact" list (``- **Hours used:** 36``),
 * AutoTrain/AutoNLP's ``- CO2 Emissions (in grams): 3.7680``,
@@ -12,9 +12,11 @@ means. Four formats are recognised (see ``docs/prose.md``):
 Free prose is read for precision, not recall: a fact that is not there becomes a false alarm
 later, a missed one only a missed check.
 
-Everything is linear in the size of the body: code, comments and inline code are blanked out
-line by line (keeping every column), then a handful of regexes without nested unbounded
-repetition run once over the blanked text.
+Speed, since this runs in a pre-commit hook on every card: code, comments and inline code are
+blanked out line by line (keeping every column), the result is lower-cased once, and a few
+regexes run over it. Each regex begins with a literal or a character class, so the engine skips
+ahead instead of trying every position, and none has nested unbounded repetition, so the work is
+linear in the size of the body. The regexes are compiled on first use, not at import.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import cache
+from itertools import accumulate
 
 from carbonlint.findings import Span
 
@@ -65,60 +67,7 @@ class ProseFacts:
         return self.environmental_section is not None
 
 
-# ASCII: \w, \b and case-folding stay ASCII, so "K" (Kelvin sign) or "ſ" never pass for units.
-_FLAGS = re.ASCII | re.IGNORECASE
-
-# --- numbers and units -------------------------------------------------------------------------
-
-# Not preceded by a word character, a sign, a separator or "digit + space": that keeps versions
-# (v1.2), ranges (2-3), ratios (1/2), model names (A100) and the tail of a number out, and makes
-# every run of digits a candidate at most once.
-# Thousands separators: "," or a space (also NBSP, narrow NBSP, thin space) before exactly three
-# digits. A "." is always the decimal point; "12,5" (decimal comma) is not read at all.
-# Speed: the pattern starts with a plain [0-9] (the lookbehinds come after it) so that the regex
-# engine can skip ahead to digits; the integer part is matched inside a lookahead and taken by
-# backreference, which makes it atomic: a long run of digits is never backtracked into.
-_NUM = (
-    r"(?P<num>[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \u00a0\u202f\u2009][0-9])"
-    r"(?=(?P<rest>[0-9]{0,2}(?:,[0-9]{3})+(?![0-9])"
-    r"|[0-9]{0,2}(?:[ \u00a0\u202f\u2009][0-9]{3})+(?![0-9])"
-    r"|[0-9]*))(?P=rest))"
-    r"(?:\.(?P<frac>[0-9]+))?"
-    r"(?:e(?P<exp>[-+]?[0-9]{1,2}))?"
-)
-_GAP = r"[ \t\u00a0\u202f]{0,2}"
-
-# A mass unit ends at a non-word character, or runs straight into "CO2" ("kgCO2", "tCO2eq").
-_MASS_UNIT = (
-    r"(?P<unit>kilogram(?:me)?s?|kgs?|metric[ \t]+ton(?:ne)?s?|ton(?:ne)?s?|t"
-    r"|gram(?:me)?s?|g|lbs?|pounds?)(?=co2|co\u2082|\W|$)"
-)
-_ENERGY_UNIT = r"(?P<unit>[kmgt]?wh|(?:kilo|mega|giga|tera)?watt[ \t-]?hours?)(?!\w)"
-_TIME_UNIT = r"(?P<unit>hours?|hrs?|h|minutes?|mins?|days?|weeks?|wks?)(?!\w)"
-
-_NUM_RE = re.compile(_NUM, _FLAGS)
-_MASS_RE = re.compile(_NUM + _GAP + _MASS_UNIT, _FLAGS)
-_ENERGY_RE = re.compile(_NUM + _GAP + _ENERGY_UNIT, _FLAGS)
-_MASS_AFTER_RE = re.compile(_GAP + _MASS_UNIT, _FLAGS)
-_ENERGY_AFTER_RE = re.compile(_GAP + _ENERGY_UNIT, _FLAGS)
-# In the "Hours used" field, "1000 GPU hours" is still the hours the author means.
-_TIME_AFTER_RE = re.compile(_GAP + r"(?:(?:gpu|tpu)[ \t-]?)?" + _TIME_UNIT, _FLAGS)
-
-# "CO2", "CO2eq", "CO2-eq", "CO₂e", "of CO2 equivalent", "carbon dioxide", "carbon".
-_MARKER_RE = re.compile(
-    r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
-    r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)",
-    _FLAGS,
-)
-# "0.4 kg CO2/kWh", "16 tonnes of CO2 per year": an intensity or a rate, not an amount emitted.
-_RATE_RE = re.compile(
-    r"[ \t]*(?:/|per\b|each\b|every\b|annually\b|yearly\b"
-    r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)",
-    _FLAGS,
-)
-# After a number that has no unit: "36 (8 GPUs)" and "**36**" are still 36; "36 x 8", "36 * 8",
-# "36%" or "36 GPUs" are not.
-_WORDY_TAIL_RE = re.compile(r"[ \t]*(?:[a-z%/\u00d7]|\*[ \t]*[0-9])", _FLAGS)
+# --- units -------------------------------------------------------------------------------------
 
 _UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "g": ("g", "gram", "grams", "gramme", "grammes"),
@@ -138,29 +87,26 @@ _UNIT_NAMES: dict[str, tuple[str, ...]] = {
     "wk": ("wk", "wks", "week", "weeks"),
 }
 _UNIT_OF = {name: unit for unit, names in _UNIT_NAMES.items() for name in names}
-# Into grams, kWh or hours. "t" is the metric tonne; short tons are not told apart.
-_FACTOR: dict[str, Decimal] = {
-    "g": Decimal(1),
-    "kg": Decimal(1000),
-    "t": Decimal(1_000_000),
-    "lb": Decimal("453.59237"),
-    "Wh": Decimal("0.001"),
-    "kWh": Decimal(1),
-    "MWh": Decimal(1000),
-    "GWh": Decimal(1_000_000),
-    "TWh": Decimal(1_000_000_000),
-    "h": Decimal(1),
-    "min": Decimal(1) / Decimal(60),
-    "d": Decimal(24),
-    "wk": Decimal(168),
-}
-_KIND_OF_UNIT = {
-    **dict.fromkeys(("g", "kg", "t", "lb"), "emissions_g"),
-    **dict.fromkeys(("Wh", "kWh", "MWh", "GWh", "TWh"), "energy_kwh"),
-    **dict.fromkeys(("h", "min", "d", "wk"), "hours"),
+# What each unit measures, and how to get grams, kWh or hours from it: a power of ten (applied
+# to the written number's exponent, so "5.6 kg" is exactly 5600.0, not 5600.000000000001) and a
+# ratio for the rest. "t" is the metric tonne; short tons are not told apart.
+_SCALE: dict[str, tuple[str, int, float]] = {
+    "g": ("emissions_g", 0, 1.0),
+    "kg": ("emissions_g", 3, 1.0),
+    "t": ("emissions_g", 6, 1.0),
+    "lb": ("emissions_g", 0, 453.59237),
+    "Wh": ("energy_kwh", -3, 1.0),
+    "kWh": ("energy_kwh", 0, 1.0),
+    "MWh": ("energy_kwh", 3, 1.0),
+    "GWh": ("energy_kwh", 6, 1.0),
+    "TWh": ("energy_kwh", 9, 1.0),
+    "h": ("hours", 0, 1.0),
+    "min": ("hours", 0, 1 / 60),
+    "d": ("hours", 0, 24.0),
+    "wk": ("hours", 0, 168.0),
 }
 _SEPARATORS = str.maketrans("", "", ", \u00a0\u202f\u2009")
-# More digits than any real figure: not worth a Decimal of megabytes.
+# More digits than any real figure has: not worth converting.
 _MAX_DIGITS = 30
 
 
@@ -169,70 +115,237 @@ def _unit(written: str) -> str | None:
     return _UNIT_OF.get(" ".join(written.lower().replace("-", " ").split()))
 
 
-def _number(match: re.Match[str]) -> tuple[Decimal, int] | None:
-    """The number of a ``_NUM`` match and its decimals as written, or None if absurdly long."""
+def _number(match: re.Match[str]) -> tuple[str, int, int] | None:
+    """The number of a ``NUM`` match as (digits, exponent, decimals as written); None if it
+    is absurdly long."""
     digits = match["num"].translate(_SEPARATORS)
     fraction = match["frac"] or ""
     if len(digits) + len(fraction) > _MAX_DIGITS:
         return None
     exponent = int(match["exp"] or 0)
-    number = Decimal(f"{digits}.{fraction or 0}e{exponent}")
-    return number, max(0, len(fraction) - exponent)
+    return f"{digits}.{fraction or 0}", exponent, max(0, len(fraction) - exponent)
+
+
+# --- the patterns ------------------------------------------------------------------------------
+#
+# They all run on lower-cased text, so they are written in lower case and need no IGNORECASE
+# (which would stop the engine from skipping ahead to a literal). ASCII: \w and \b stay ASCII.
+
+# Not preceded by a word character, a sign, a separator or "digit + space": that keeps versions
+# (v1.2), ranges (2-3), ratios (1/2), model names (A100) and the tail of a number out, and makes
+# every run of digits a candidate at most once.
+# Thousands separators: "," or a space (also NBSP, narrow NBSP, thin space) before exactly three
+# digits. A "." is always the decimal point; "12,5" (decimal comma) is not read at all.
+# The lookbehinds come after the first digit so that the pattern starts with [0-9]. The integer
+# part is matched inside a lookahead and taken by backreference, which makes it atomic: a long
+# run of digits is never backtracked into.
+_NUM = (
+    r"(?P<num>[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \u00a0\u202f\u2009][0-9])"
+    r"(?=(?P<rest>[0-9]{0,2}(?:,[0-9]{3})+(?![0-9])"
+    r"|[0-9]{0,2}(?:[ \u00a0\u202f\u2009][0-9]{3})+(?![0-9])"
+    r"|[0-9]*))(?P=rest))"
+    r"(?:\.(?P<frac>[0-9]+))?"
+    r"(?:e(?P<exp>[-+]?[0-9]{1,2}))?"
+)
+_GAP = r"[ \t\u00a0\u202f]{0,2}"
+# A mass unit ends at a non-word character, or runs straight into "CO2" ("kgCO2", "tCO2eq").
+_MASS_UNIT = (
+    r"(?P<mass>kilogram(?:me)?s?|kgs?|metric[ \t]+ton(?:ne)?s?|ton(?:ne)?s?|t"
+    r"|gram(?:me)?s?|g|lbs?|pounds?)(?=co2|co\u2082|\W|$)"
+)
+_ENERGY_UNIT = r"(?P<energy>[kmgt]?wh|(?:kilo|mega|giga|tera)?watt[ \t-]?hours?)(?!\w)"
+_TIME_UNIT = r"(?P<time>hours?|hrs?|h|minutes?|mins?|days?|weeks?|wks?)(?!\w)"
+# Every label starts a line, so the pattern starts with the line break (a literal the engine
+# can search for); the first line of the body is matched separately, without it.
+_LABEL = (
+    r"[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?(?P<label>{labels})"
+    r"(?:[ \t]*\((?P<hint>[^()\n]{0,40})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
+    r"(?P<close2>[ \t]*(?:\*\*|__))?(?P<value>[^\n]*)"
+)
+_HEADING = r" {0,3}#{1,6}(?:[ \t]+(?P<title>[^\n]*))?(?=\n|$)"
+
+# Canonical field -> what it holds, and the labels (lower case) that name it.
+_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Carbon Emitted": (
+        "emissions_g",
+        ("carbon emitted", "carbon emissions", "co2 emitted", "co2eq emissions")
+        + ("co2 eq emissions", "emissions", "carbon footprint", "total emissions"),
+    ),
+    "CO2 Emissions": ("emissions_g", ("co2 emissions",)),
+    "Energy Consumed": (
+        "energy_kwh",
+        ("energy consumed", "energy consumption", "energy used", "total energy"),
+    ),
+    "Hours used": ("hours", ("hours used", "hours", "training time", "training duration")),
+    "Hardware Type": ("hardware", ("hardware type", "hardware", "hardware used")),
+    "GPU Model": ("hardware", ("gpu model", "gpu", "gpus")),
+    "CPU Model": ("hardware", ("cpu model",)),
+    "RAM Size": ("hardware", ("ram size",)),
+    "Cloud Provider": ("cloud_provider", ("cloud provider",)),
+    "Compute Region": (
+        "location",
+        ("compute region", "cloud region", "region", "geographical location"),
+    ),
+    "Training Type": ("training_type", ("training type",)),
+}
+_FIELD_OF = {label: field for field, (_, labels) in _FIELDS.items() for label in labels}
+# Without bold, "Hardware: ..." or "Region: ..." are too common to be the template; only the
+# template's own labels count as a field on an unformatted line.
+_PLAIN_LABELS = frozenset(
+    {field.lower() for field in _FIELDS} | {"carbon emissions", "training time"}
+)
+
+
+class _Regexes:
+    """Every compiled pattern; built once, on the first call to :func:`extract`."""
+
+    def __init__(self) -> None:
+        labels = "|".join(
+            label.replace(" ", r"[ \t]+") for label in sorted(_FIELD_OF, key=len, reverse=True)
+        )
+        self.line_break = re.compile(r"\r\n|\r|\n")
+        self.fence_open = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
+        self.fence_close = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
+        self.list_item = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+        self.heading_start = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+        self.inline_token = re.compile(r"`+|<!--")
+        self.backticks = re.compile(r"`+")
+
+        self.num = _compile(_NUM)
+        # Mass and energy in one pass: both start with a number.
+        self.quantity = _compile(_NUM + _GAP + f"(?:{_MASS_UNIT}|{_ENERGY_UNIT})")
+        self.mass_after = _compile(_GAP + _MASS_UNIT)
+        self.energy_after = _compile(_GAP + _ENERGY_UNIT)
+        # In the "Hours used" field, "1000 GPU hours" is still the hours the author means.
+        self.time_after = _compile(_GAP + r"(?:(?:gpu|tpu)[ \t-]?)?" + _TIME_UNIT)
+        # "CO2", "CO2eq", "CO2-eq", "CO₂e", "of CO2 equivalent", "carbon dioxide", "carbon".
+        self.marker = _compile(
+            r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
+            r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)"
+        )
+        # "0.4 kg CO2/kWh", "16 tonnes of CO2 per year": an intensity or a rate, not an amount.
+        self.rate = _compile(
+            r"[ \t]*(?:/|per\b|each\b|every\b|annually\b|yearly\b"
+            r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)"
+        )
+        # After a number without a unit: "36 (8 GPUs)" and "**36**" are still 36; "36 x 8",
+        # "36 * 8", "36%" or "36 GPUs" are not.
+        self.wordy_tail = _compile(r"[ \t]*(?:[a-z%/\u00d7]|\*[ \t]*[0-9])")
+
+        self.label = _compile("\n" + _LABEL.replace("{labels}", labels))
+        self.first_label = _compile(_LABEL.replace("{labels}", labels))
+        # "(in grams)", "(kg CO2eq)", "(tCO2e)", "(kWh)", "(hours)".
+        self.hint = _compile(
+            r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
+            r"(?:(?:of[ \t]+)?(?:co2|co\u2082)(?:[ \t-]?(?:eq|e|equivalents?))?)?[ \t]*"
+        )
+        self.placeholder = _compile(
+            r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
+            r"|not[ \t]+(?:specified|available|known|reported)"
+            r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
+            r"|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
+        )
+        self.link = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+        # Words that make a bare "kg" or "tonnes" an amount of CO2 ("The training emitted
+        # 24.7 tonnes", "Carbon emissions: 12 kg").
+        self.cue = _compile(
+            r"\b(?:emi(?:tted|ssions?|ts?|tting)|co2|co\u2082|carbon|footprint|ghg|greenhouse)"
+        )
+        # On the original case: ". " before a capital ends a sentence, "approx. 5" does not.
+        self.sentence_end = _compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
+        self.hours = _compile(
+            r"train(?<!\wtrain)(?:ed|ing)[ \t]+(?:for|in|over|took|lasted|ran[ \t]+for"
+            r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
+            r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
+            + _NUM + _GAP + _TIME_UNIT
+        )
+        # "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs": a count and a known accelerator.
+        self.hardware = _compile(
+            r"[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
+            r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
+            r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
+            r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?(?:-[0-9]+)?)"
+            r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
+            r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?|pods?|slices?))?(?!\w)"
+        )
+        # "TPU v3-8": the slice size is the count.
+        self.tpu_slice = _compile(
+            r"tpu(?<![\w.,+/-]tpu)[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?(?!\w)"
+        )
+
+        self.heading = _compile("\n" + _HEADING)
+        self.first_heading = _compile(_HEADING)
+        self.environmental = _compile(
+            r"\b(?:environment(?:al)?|carbon|co2|emissions?|sustainability)\b|co\u2082"
+        )
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.ASCII)
+
+
+@cache
+def _regexes() -> _Regexes:
+    return _Regexes()
 
 
 # --- the body, with code and comments blanked out ----------------------------------------------
 
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
-
-_FENCE_OPEN_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-_FENCE_CLOSE_RE = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
-_LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_INLINE_TOKEN_RE = re.compile(r"`+|<!--")
-_BACKTICKS_RE = re.compile(r"`+")
+# Lower-casing keeps the length of every character but these two: U+0130 (İ) becomes two
+# characters, and U+212A (Kelvin sign) becomes an ASCII "k" that would pass for a unit.
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 
-@dataclass(frozen=True)
+def _fold(text: str) -> str:
+    """``text`` lower-cased, every offset unchanged."""
+    if "\u0130" in text or "\u212a" in text:
+        return text.translate(_ASCII_LOWER)
+    return text.lower()
+
+
 class _Body:
-    """The body's lines, and the same lines blanked and joined with "\\n" for the regexes.
+    """The body's lines; the same lines blanked and joined with "\\n" (``text``); and that,
+    lower-cased (``folded``), for the patterns.
 
     Blanking replaces characters by spaces, so an offset in ``text`` is a column of a line.
     """
 
-    lines: list[str]
-    text: str
-    starts: list[int]
-    first_line: int
-
-    @classmethod
-    def parse(cls, body: str, first_line: int) -> _Body:
-        lines = _LINE_BREAK_RE.split(body) if "\r" in body else body.split("\n")
+    def __init__(self, body: str, first_line: int) -> None:
+        rx = _regexes()
+        lines = rx.line_break.split(body) if "\r" in body else body.split("\n")
         text = "\n".join(lines)
         if _needs_masking(text):
             text = "\n".join(_mask(lines))
-        # Line starts: the running sum of (length + 1), computed without a Python-level loop.
-        starts = list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
-        return cls(lines, text, starts, first_line)
-
-    def span(self, start: int, end: int) -> Span:
-        """The file span of ``text[start:end]``, which never crosses a line."""
-        return self.located(start, end)[1]
+        self.lines = lines
+        self.text = text
+        self.folded = _fold(text)
+        self.first_line = first_line
+        # Line starts: the running sum of (length + 1), without a Python-level loop.
+        self.starts = list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
     def located(self, start: int, end: int) -> tuple[str, Span]:
-        """What the card says at ``text[start:end]`` (blanked parts included), and where."""
+        """What the card says at ``text[start:end]`` (blanked parts included), and where.
+
+        ``start:end`` never crosses a line: the patterns do not match line breaks."""
         index = bisect_right(self.starts, start) - 1
         column = start - self.starts[index]
         line = self.first_line + index
         text = self.lines[index][column : column + end - start]
         return text, Span(line, column + 1, line, column + 1 + end - start)
 
+    def line_starts(self, anchored: re.Pattern[str], first: re.Pattern[str]) -> list[re.Match[str]]:
+        """Matches of a line-start pattern: ``first`` on the first line, then ``anchored``
+        (the same pattern after a line break) everywhere else."""
+        head = first.match(self.folded)
+        rest = list(anchored.finditer(self.folded))
+        return [head, *rest] if head is not None else rest
+
 
 def _needs_masking(text: str) -> bool:
     """Whether ``text`` has any code, comment or indented line: many bodies have none."""
-    return any(mark in text for mark in ("`", "~~~", "<!--", "\n ", "\n\t")) or text[:1] in (
-        " ",
-        "\t",
-    )
+    marks = ("`", "~~~", "<!--", "\n ", "\n\t")
+    return any(mark in text for mark in marks) or text.startswith((" ", "\t"))
 
 
 def _blank(line: str) -> str:
@@ -262,7 +375,7 @@ def _fence_opened(line: str) -> str | None:
     """
     if not line.lstrip(" \t>").startswith(("```", "~~~")):
         return None
-    match = _FENCE_OPEN_RE.match(line)
+    match = _regexes().fence_open.match(line)
     if match is None or (match["fence"][0] == "`" and "`" in match["info"]):
         return None  # "```x``` " is inline code, not a fence
     return match["fence"]
@@ -271,12 +384,8 @@ def _fence_opened(line: str) -> str | None:
 def _fence_closed(line: str, fence: str) -> bool:
     if fence[0] not in line:
         return False
-    match = _FENCE_CLOSE_RE.fullmatch(line)
-    return (
-        match is not None
-        and match["fence"][0] == fence[0]
-        and len(match["fence"]) >= len(fence)
-    )
+    match = _regexes().fence_close.fullmatch(line)
+    return match is not None and match["fence"][0] == fence[0] and len(match["fence"]) >= len(fence)
 
 
 def _inline_ranges(line: str, pos: int) -> tuple[list[tuple[int, int]], bool]:
@@ -289,13 +398,13 @@ def _inline_ranges(line: str, pos: int) -> tuple[list[tuple[int, int]], bool]:
     """
     if "`" not in line and "<!--" not in line:
         return [], False
+    rx = _regexes()
     runs: dict[int, list[int]] = {}
-    if "`" in line:
-        for run in _BACKTICKS_RE.finditer(line):
-            runs.setdefault(run.end() - run.start(), []).append(run.start())
+    for run in rx.backticks.finditer(line):
+        runs.setdefault(run.end() - run.start(), []).append(run.start())
     next_run = dict.fromkeys(runs, 0)
     ranges: list[tuple[int, int]] = []
-    while (token := _INLINE_TOKEN_RE.search(line, pos)) is not None:
+    while (token := rx.inline_token.search(line, pos)) is not None:
         start = token.start()
         if token.group() == "<!--":
             end = _comment_end(line, start + 4)
@@ -349,6 +458,7 @@ def _mask(lines: list[str]) -> list[str]:
     it hidden). Indented code follows CommonMark's main rule: 4 columns more than the open list
     item's content (if any), after a blank line or a heading, not interrupting a paragraph.
     """
+    rx = _regexes()
     out: list[str] = []
     fence: str | None = None
     in_comment = False
@@ -373,7 +483,7 @@ def _mask(lines: list[str]) -> list[str]:
             after_break = previous_blank = False
             continue
         blank = not line.strip(" \t")
-        indent = _indent(line) if line[:1] in (" ", "\t") else 0
+        indent = _indent(line) if line.startswith((" ", "\t")) else 0
         if code_indent is not None:
             if blank or indent >= code_indent:
                 out.append(_blank(line))
@@ -393,8 +503,8 @@ def _mask(lines: list[str]) -> list[str]:
             fence = opened
             out.append(_blank(line))
             continue
-        heading = _HEADING_RE.match(line) is not None
-        item = _LIST_ITEM_RE.match(line)
+        heading = rx.heading_start.match(line) is not None
+        item = rx.list_item.match(line)
         if item is not None:
             list_indent = _width(line[: item.end()]) if item.end() < len(line) else indent + 2
         elif heading or (previous_blank and indent < 2):
@@ -406,75 +516,45 @@ def _mask(lines: list[str]) -> list[str]:
     return out
 
 
+# --- numeric facts -----------------------------------------------------------------------------
+
+
+def _quantity_fact(
+    body: _Body,
+    number: re.Match[str],
+    stop: int,
+    kind: str,
+    unit: str | None,
+    source: str,
+    field: str | None,
+) -> Fact | None:
+    """A numeric fact from ``number`` to ``stop``; without a unit only for hours."""
+    # Only hours may go without a written unit: the "Hours used" field names it.
+    implied = unit if unit is not None else ("h" if kind == "hours" else None)
+    parsed = _number(number)
+    if parsed is None or implied is None or _SCALE[implied][0] != kind:
+        return None
+    mantissa, exponent, decimals = parsed
+    _, power, ratio = _SCALE[implied]
+    value = float(f"{mantissa}e{exponent + power}") * ratio
+    if not math.isfinite(value):
+        return None
+    text, span = body.located(number.start("num"), stop)
+    return Fact(kind, value, text, unit, decimals, source, field, span)
+
+
 # --- template lines: "- **Hours used:** 36", "- **Carbon Emitted**: ...", "- CO2 Emissions ..." --
-
-# Canonical field -> what it holds, and the labels (lower case) that name it.
-_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Carbon Emitted": (
-        "emissions_g",
-        ("carbon emitted", "carbon emissions", "co2 emitted", "co2eq emissions")
-        + ("co2 eq emissions", "emissions", "carbon footprint", "total emissions"),
-    ),
-    "CO2 Emissions": ("emissions_g", ("co2 emissions",)),
-    "Energy Consumed": (
-        "energy_kwh",
-        ("energy consumed", "energy consumption", "energy used", "total energy"),
-    ),
-    "Hours used": ("hours", ("hours used", "hours", "training time", "training duration")),
-    "Hardware Type": ("hardware", ("hardware type", "hardware", "hardware used")),
-    "GPU Model": ("hardware", ("gpu model", "gpu", "gpus")),
-    "CPU Model": ("hardware", ("cpu model",)),
-    "RAM Size": ("hardware", ("ram size",)),
-    "Cloud Provider": ("cloud_provider", ("cloud provider",)),
-    "Compute Region": (
-        "location",
-        ("compute region", "cloud region", "region", "geographical location"),
-    ),
-    "Training Type": ("training_type", ("training type",)),
-}
-_FIELD_OF = {label: field for field, (_, labels) in _FIELDS.items() for label in labels}
-# Without bold, "Hardware: ..." or "Region: ..." are too common to be the template; only the
-# template's own labels count as a field on an unformatted line.
-_PLAIN_LABELS = frozenset(
-    {field.lower() for field in _FIELDS} | {"carbon emissions", "training time"}
-)
-
-_LABEL_RE = re.compile(
-    r"^[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?"
-    # Every label starts with one of these: a cheap test before trying thirty alternatives.
-    r"(?=[" + "".join(sorted({label[0] for label in _FIELD_OF})) + r"])"
-    r"(?P<label>"
-    + "|".join(
-        label.replace(" ", r"[ \t]+") for label in sorted(_FIELD_OF, key=len, reverse=True)
-    )
-    + r")(?:[ \t]*\((?P<hint>[^()\n]{0,40})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
-    r"(?P<close2>[ \t]*(?:\*\*|__))?(?P<value>[^\n]*)",
-    _FLAGS | re.MULTILINE,
-)
-# "(in grams)", "(kg CO2eq)", "(tCO2e)", "(kWh)", "(hours)".
-_HINT_RE = re.compile(
-    r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
-    r"(?:(?:of[ \t]+)?(?:co2|co\u2082)(?:[ \t-]?(?:eq|e|equivalents?))?)?[ \t]*",
-    _FLAGS,
-)
-_PLACEHOLDER_RE = re.compile(
-    r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
-    r"|not[ \t]+(?:specified|available|known|reported)|to[ \t]+be[ \t]+(?:determined|added)"
-    r"|forthcoming|coming[ \t]+soon|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?",
-    _FLAGS,
-)
-_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 
 
 def _template_facts(body: _Body) -> list[Fact]:
+    rx = _regexes()
     facts: list[Fact] = []
-    for match in _LABEL_RE.finditer(body.text):
+    for match in body.line_starts(rx.label, rx.first_label):
         line_format = _field_line_format(match)
-        if line_format is None:
-            continue
-        fact = _field_fact(body, match, *line_format)
-        if fact is not None:
-            facts.append(fact)
+        if line_format is not None:
+            fact = _field_fact(body, match, *line_format)
+            if fact is not None:
+                facts.append(fact)
     return facts
 
 
@@ -484,7 +564,7 @@ def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
     opened, close1, close2 = match["open"], match["close1"], match["close2"]
     # Unless it closes the label's bold, "**" after the colon is the value's own emphasis.
     value_start = match.start("close2") if close2 is not None else match.start("value")
-    label = " ".join(match["label"].lower().split())
+    label = " ".join(match["label"].split())
     if opened is None:
         if close1 is not None or label not in _PLAIN_LABELS:
             return None
@@ -501,12 +581,12 @@ def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
 def _hint_unit(hint: str | None) -> str | None:
     if hint is None:
         return None
-    match = _HINT_RE.fullmatch(hint)
+    match = _regexes().hint.fullmatch(hint)
     return _unit(match["unit"]) if match else None
 
 
 def _field_fact(body: _Body, match: re.Match[str], source: str, start: int) -> Fact | None:
-    field = _FIELD_OF[" ".join(match["label"].lower().split())]
+    field = _FIELD_OF[" ".join(match["label"].split())]
     kind = _FIELDS[field][0]
     end = match.end("value")
     # Blanked comments and code are spaces by now, so this also trims them off the value.
@@ -526,12 +606,12 @@ def _field_fact(body: _Body, match: re.Match[str], source: str, start: int) -> F
 
 def _clean(text: str) -> str:
     """A text value without its Markdown: links become their text, emphasis is dropped."""
-    return _LINK_RE.sub(r"\1", text).strip(" \t*_")
+    return _regexes().link.sub(r"\1", text).strip(" \t*_")
 
 
 def _is_placeholder(cleaned: str) -> bool:
     """"[More Information Needed]", "TBD", "N/A", "(Forthcoming.)", "{{ hours_used }}"..."""
-    return _PLACEHOLDER_RE.fullmatch(cleaned.strip(" \t()*_")) is not None
+    return _regexes().placeholder.fullmatch(_fold(cleaned).strip(" \t()*_")) is not None
 
 
 def _field_quantity(
@@ -541,122 +621,91 @@ def _field_quantity(
 
     A number with neither is only accepted for hours (the field's name is the unit).
     """
-    number = _NUM_RE.search(body.text, start, end)
+    rx = _regexes()
+    folded = body.folded
+    number = rx.num.search(folded, start, end)
     if number is None:
         return None
-    after = {"emissions_g": _MASS_AFTER_RE, "energy_kwh": _ENERGY_AFTER_RE}.get(
-        kind, _TIME_AFTER_RE
-    )
-    unit_match = after.match(body.text, number.end(), end)
+    if kind == "emissions_g":
+        after, group = rx.mass_after, "mass"
+    elif kind == "energy_kwh":
+        after, group = rx.energy_after, "energy"
+    else:
+        after, group = rx.time_after, "time"
+    unit_match = after.match(folded, number.end(), end)
     if unit_match is not None:
         stop = unit_match.end()
         if kind == "emissions_g":
-            marker = _MARKER_RE.match(body.text, stop, end)
+            marker = rx.marker.match(folded, stop, end)
             stop = marker.end() if marker else stop
-        if _RATE_RE.match(body.text, stop, end):
+        if rx.rate.match(folded, stop, end):
             return None
-        return _quantity_fact(body, number, stop, kind, _unit(unit_match["unit"]), source, field)
-    if _WORDY_TAIL_RE.match(body.text, number.end(), end):
+        return _quantity_fact(body, number, stop, kind, _unit(unit_match[group]), source, field)
+    if rx.wordy_tail.match(folded, number.end(), end):
         return None
-    if hint is not None and _KIND_OF_UNIT[hint] == kind:
+    if hint is not None and _SCALE[hint][0] == kind:
         return _quantity_fact(body, number, number.end(), kind, hint, source, field)
-    if kind == "hours":
-        return _quantity_fact(body, number, number.end(), kind, None, source, field)
-    return None
-
-
-def _quantity_fact(
-    body: _Body,
-    number: re.Match[str],
-    stop: int,
-    kind: str,
-    unit: str | None,
-    source: str,
-    field: str | None,
-) -> Fact | None:
-    """A numeric fact from ``number`` to ``stop``; without a unit only for hours."""
-    # Only hours may go without a written unit: the "Hours used" field names it.
-    implied = unit if unit is not None else ("h" if kind == "hours" else None)
-    parsed = _number(number)
-    if parsed is None or implied is None or _KIND_OF_UNIT[implied] != kind:
-        return None
-    amount, decimals = parsed
-    value = float(amount * _FACTOR[implied])
-    if not math.isfinite(value):
-        return None
-    text, span = body.located(number.start("num"), stop)
-    return Fact(kind, value, text, unit, decimals, source, field, span)
+    return _quantity_fact(body, number, number.end(), kind, None, source, field)
 
 
 # --- free text ---------------------------------------------------------------------------------
 
-# Words that make a bare "kg" or "tonnes" an amount of CO2: they must come earlier in the same
-# sentence, within 80 characters ("The training emitted 24.7 tonnes", "Carbon emissions: 12 kg").
-_CUE_RE = re.compile(
-    r"\b(?:emi(?:tted|ssions?|ts?|tting)|co2|co\u2082|carbon|footprint|ghg|greenhouse)", _FLAGS
-)
 _CUE_WINDOW = 80
-# Case-sensitive on purpose: ". " followed by a capital ends a sentence, "approx. 5" does not.
-_SENTENCE_END_RE = re.compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
-_HOURS_RE = re.compile(
-    r"\btrain(?:ed|ing)[ \t]+(?:for|in|over|took|lasted|ran[ \t]+for"
-    r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
-    r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
-    + _NUM + _GAP + _TIME_UNIT,
-    _FLAGS,
-)
-# "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs", "TPU v3-8": a count and a known accelerator.
-_HARDWARE_RE = re.compile(
-    r"(?:[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
-    r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
-    r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
-    r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?(?:-[0-9]+)?)"
-    r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
-    r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?|pods?|slices?))?"
-    r"|tpu(?<![\w.,+/-]tpu)[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?)(?!\w)",
-    _FLAGS,
-)
 
 
 def _free_text_facts(body: _Body) -> list[Fact]:
-    facts = _free_emissions(body)
-    for regex, kind in ((_ENERGY_RE, "energy_kwh"), (_HOURS_RE, "hours")):
-        for match in regex.finditer(body.text):
-            if _RATE_RE.match(body.text, match.end()):
-                continue
-            fact = _quantity_fact(body, match, match.end(), kind, _unit(match["unit"]),
+    rx = _regexes()
+    folded = body.folded
+    facts = _free_quantities(body)
+    for match in rx.hours.finditer(folded):
+        if not rx.rate.match(folded, match.end()):
+            fact = _quantity_fact(body, match, match.end(), "hours", _unit(match["time"]),
                                   "free-text", None)
             if fact is not None:
                 facts.append(fact)
-    for match in _HARDWARE_RE.finditer(body.text):
-        text, span = body.located(match.start(), match.end())
+    counted = [(match.start(), match.end()) for match in rx.hardware.finditer(folded)]
+    ends = [end for _, end in counted]
+    slices = []
+    for match in rx.tpu_slice.finditer(folded):
+        # "16 TPU v3-8 slices" is already a counted match; a slice inside it is not another.
+        index = bisect_right(ends, match.start())
+        if index == len(counted) or counted[index][0] >= match.end():
+            slices.append((match.start(), match.end()))
+    for start, end in counted + slices:
+        text, span = body.located(start, end)
         facts.append(Fact("hardware", text, text, None, None, "free-text", None, span))
     return facts
 
 
-def _free_emissions(body: _Body) -> list[Fact]:
-    """"5.6 KgCO2", "25 tCO2eq", "1.2 kg of CO2"; a bare "24.7 tonnes" only after a cue word.
+def _free_quantities(body: _Body) -> list[Fact]:
+    """Energy ("433 MWh") and emissions: "5.6 KgCO2", "25 tCO2eq", "1.2 kg of CO2"; a bare
+    "24.7 tonnes" only after a cue word.
 
     "g" and "t" need the CO2 marker whatever the context: "8 g" or "5 t" are too easily
     something else. Intensities and rates ("0.4 kgCO2/kWh", "... per year") are not amounts.
     """
+    rx = _regexes()
+    folded = body.folded
     facts = []
     cues: _CueIndex | None = None
-    for match in _MASS_RE.finditer(body.text):
+    for match in rx.quantity.finditer(folded):
         stop = match.end()
-        marker = _MARKER_RE.match(body.text, stop)
-        if marker is not None:
-            stop = marker.end()
-        elif match["unit"].lower() in ("g", "t"):
-            continue
+        if match["energy"] is not None:
+            kind, unit = "energy_kwh", match["energy"]
         else:
-            cues = cues or _CueIndex(body.text)
-            if not cues.before(match.start()):
+            kind, unit = "emissions_g", match["mass"]
+            marker = rx.marker.match(folded, stop)
+            if marker is not None:
+                stop = marker.end()
+            elif unit in ("g", "t"):
                 continue
-        if _RATE_RE.match(body.text, stop):
+            else:
+                cues = cues or _CueIndex(body)
+                if not cues.before(match.start()):
+                    continue
+        if rx.rate.match(folded, stop):
             continue
-        fact = _quantity_fact(body, match, stop, "emissions_g", _unit(match["unit"]),
-                              "free-text", None)
+        fact = _quantity_fact(body, match, stop, kind, _unit(unit), "free-text", None)
         if fact is not None:
             facts.append(fact)
     return facts
@@ -669,10 +718,11 @@ class _CueIndex:
     the positions sorted, each question is two bisections.
     """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cues = [match.start() for match in _CUE_RE.finditer(text)]
-        self.sentence_ends = [match.end() for match in _SENTENCE_END_RE.finditer(text)]
+    def __init__(self, body: _Body) -> None:
+        rx = _regexes()
+        self.folded = body.folded
+        self.cues = [match.start() for match in rx.cue.finditer(body.folded)]
+        self.sentence_ends = [match.end() for match in rx.sentence_end.finditer(body.text)]
 
     def before(self, start: int) -> bool:
         """Whether a cue word comes shortly before ``start``, in the same line and sentence."""
@@ -683,25 +733,22 @@ class _CueIndex:
         end = bisect_right(self.sentence_ends, start) - 1
         if end >= 0 and self.sentence_ends[end] > cue:
             return False
-        return "\n" not in self.text[cue:start]
+        return "\n" not in self.folded[cue:start]
 
 
 # --- the environmental section -----------------------------------------------------------------
 
-_HEADING_LINE_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<title>[^\n]*))?$", re.MULTILINE)
-_ENVIRONMENTAL_RE = re.compile(
-    r"\b(?:environment(?:al)?|carbon|co2|emissions?|sustainability)\b|co\u2082", _FLAGS
-)
-
 
 def _environmental_heading(body: _Body) -> Span | None:
     """The first ATX heading about environmental impact, carbon or emissions."""
-    for match in _HEADING_LINE_RE.finditer(body.text):
+    rx = _regexes()
+    for match in body.line_starts(rx.heading, rx.first_heading):
         title = match["title"]
-        if title and _ENVIRONMENTAL_RE.search(title):
-            start = match.start() + len(match.group()) - len(match.group().lstrip(" "))
-            end = match.end() - (len(match.group()) - len(match.group().rstrip(" \t")))
-            return body.span(start, end)
+        if title and rx.environmental.search(title):
+            heading = match.group()
+            start = match.start() + len(heading) - len(heading.lstrip("\n "))
+            end = match.end() - (len(heading) - len(heading.rstrip(" \t")))
+            return body.located(start, end)[1]
     return None
 
 
@@ -711,7 +758,7 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     ``first_line`` is the file line of the body's first line, so that spans are file positions.
     Columns count characters (not bytes) from 1. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``.
     """
-    parsed = _Body.parse(body, first_line)
+    parsed = _Body(body, first_line)
     fields = _template_facts(parsed)
     # A field's value read again as free text ("8 x A100", "0.034 kWh") is the same statement;
     # other figures on a field line ("36 hours on 8 A100s") are statements of their own.

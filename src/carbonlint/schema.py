@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,34 +27,19 @@ _ANNOTATIONS = frozenset(
 
 
 def schema_path(name: str = CO2_SCHEMA) -> str:
-    """Where a schema lives: inside the installed package, or ``schemas/`` of a source checkout.
+    """Where a schema lives: inside the installed package, or ``schemas/`` of a source checkout."""
+    from carbonlint.resources import path_of
 
-    The wheel puts ``schemas/`` inside the package directory, so a file next to this module is
-    the common case, then a source checkout (``src/carbonlint`` next to ``schemas/``);
-    ``importlib.resources`` (11 ms to import) is asked only when neither exists (a zipped install).
-    """
-    here = os.path.dirname(os.path.abspath(__file__))
-    packaged = os.path.join(here, "schemas", name)
-    if os.path.isfile(packaged):
-        return packaged
-    checkout = os.path.join(os.path.dirname(os.path.dirname(here)), "schemas", name)
-    if os.path.isfile(checkout):
-        return checkout
-    from importlib.resources import as_file, files
-
-    resource = files("carbonlint") / "schemas" / name
-    if resource.is_file():
-        with as_file(resource) as extracted:
-            return str(extracted)
-    raise FileNotFoundError(f"carbonlint's schema {name} is missing from the installation")
+    return path_of("schemas", name)
 
 
 @functools.lru_cache(maxsize=None)
 def load(name: str = CO2_SCHEMA) -> dict[str, Any]:
     import json
 
-    with open(schema_path(name), encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
+    from carbonlint.resources import read_text
+
+    schema: dict[str, Any] = json.loads(read_text("schemas", name))
     return schema
 
 

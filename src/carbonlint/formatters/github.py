@@ -24,9 +24,10 @@ exclusively, so one is taken off. The runner drops ``col``/``endColumn`` when ``
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Callable, TextIO
 
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
@@ -69,6 +70,7 @@ def repo_relative(path: str, root: str) -> str:
     return os.path.relpath(absolute, root).replace(os.sep, "/")
 
 
+@functools.lru_cache(maxsize=None)
 def rule_title(code: str) -> str:
     from carbonlint.rules import get
 
@@ -106,9 +108,10 @@ class _Kind:
     shown: list[str] = field(default_factory=list)
     hidden: int = 0
 
-    def add(self, line: str, limit: int) -> None:
-        if len(self.shown) < limit:
-            self.shown.append(line)
+    def add(self, make_line: Callable[[], str]) -> None:
+        """Keep the line while there is room; past the cap only count it (never format it)."""
+        if len(self.shown) < MAX_PER_KIND:
+            self.shown.append(make_line())
         else:
             self.hidden += 1
 
@@ -121,12 +124,13 @@ class GithubReporter:
 
     def report(self, card: CardReport) -> None:
         path = repo_relative(card.path, self.root)
-        if card.error is not None:
-            line = command("error", f"cannot lint this card: {card.error}", file=path,
-                           title="carbonlint (unreadable card)")
-            self.kinds[Severity.ERROR].add(line, MAX_PER_KIND)
+        error = card.error
+        if error is not None:
+            self.kinds[Severity.ERROR].add(lambda: command(
+                "error", f"cannot lint this card: {error}", file=path,
+                title="carbonlint (unreadable card)"))
         for finding in card.findings:
-            self.kinds[finding.severity].add(finding_command(path, finding), MAX_PER_KIND)
+            self.kinds[finding.severity].add(lambda f=finding: finding_command(path, f))
 
     def close(self, summary: Summary) -> None:
         errors, warnings, infos = (self.kinds[s] for s in

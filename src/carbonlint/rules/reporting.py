@@ -345,8 +345,10 @@ def placeholder_values(context: Context) -> Iterator[Problem]:
 
 @check("CL207")
 def hardware_only_in_text(context: Context) -> Iterator[Problem]:
+    if context.metadata_hardware is not None:
+        return  # checked first: it spares reading the prose
     fact = context.prose_hardware
-    if fact is None or context.metadata_hardware is not None:
+    if fact is None:
         return
     yield Problem(
         "CL207",
