@@ -13,7 +13,7 @@ Keys (kebab-case, as in pyproject.toml tools):
     require-emissions = false
     baseline = "path/to/baseline.json" # relative to the config file
     format = "text"
-    optimization-tags = ["optimized", "pruned", "distilled"]
+    optimization-tags = ["optimized", "pruned", "distilled"]  # replaces the default list
     certification-tags = ["EcoCard"]
     plausibility-factor = 10           # CL402
     outlier-z = 3.5                    # CL501

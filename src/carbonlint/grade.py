@@ -19,8 +19,17 @@ import math
 from typing import Any, NamedTuple
 
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
-# Castaño et al.'s tags; configurable (optimization-tags, certification-tags).
-DEFAULT_OPTIMIZATION_TAGS = ("optimized", "pruned", "distilled")
+
+# Which tags declare an energy optimisation (configurable: optimization-tags). Castaño et al. use
+# optimized, pruned and distilled. We add the other names of the same techniques and
+# quantisation, which cuts the compute (and so the energy) of every inference by design, and is
+# declared on the Hub with these tags. File-format tags (gguf, onnx) are not counted: a format
+# does not say that the weights were reduced.
+DEFAULT_OPTIMIZATION_TAGS = (
+    "optimized", "pruned", "pruning", "distilled", "distillation", "knowledge-distillation",
+    "quantized", "quantization", "4-bit", "8-bit", "gptq", "awq",
+)
+# No energy certification for models exists yet; EcoCard is Castaño et al.'s placeholder tag.
 DEFAULT_CERTIFICATION_TAGS = ("EcoCard",)
 
 
