@@ -27,10 +27,17 @@ def test_ladder(front_matter: str, expected: str) -> None:
 
 
 def test_tags_are_configurable() -> None:
-    text = "tags: [quantized, green-cert]\nco2_eq_emissions:\n  emissions: 1\n  hardware_used: 1 x T4"
+    text = "tags: [low-power, green-cert]\nco2_eq_emissions:\n  emissions: 1\n  hardware_used: 1 x T4"
     assert lint(text).reporting_class == "awareness"
-    report = lint(text, optimization_tags=("quantized",), certification_tags=("green-cert",))
+    report = lint(text, optimization_tags=("low-power",), certification_tags=("green-cert",))
     assert report.reporting_class == "certified"
+
+
+@pytest.mark.parametrize(("tag", "expected"), [("quantized", "optimization"), ("gptq", "optimization"),
+                                               ("Distillation", "optimization"), ("gguf", "awareness")])
+def test_default_optimisation_tags(tag: str, expected: str) -> None:
+    text = f"tags: [{tag}]\nco2_eq_emissions:\n  emissions: 1\n  hardware_used: 1 x T4"
+    assert lint(text).reporting_class == expected
 
 
 def test_reason_and_next_step() -> None:
