@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 P, E, W = Category.PLAUSIBILITY, Severity.ERROR, Severity.WARNING
 
-# "About a thousand times": between these two factors either way (a kilogram figure in the grams
-# field lands at 1/1000, give or take the estimate's own uncertainty).
-THOUSANDFOLD = (300.0, 3000.0)
 # Impossible grid intensities, g CO2e/kWh: the dirtiest national grids stay below ~1,300 (coal);
 # even hydro and nuclear grids emit a gram or more per kWh over their life cycle.
 MAX_INTENSITY = 1500.0
@@ -33,8 +30,8 @@ rule(
     "CL401", "thousandfold-off", P, E,
     "The emissions are about 1000 times off the estimate from hardware, hours and location.",
     """
-    A factor of about a thousand between the reported number and the physical estimate is the
-    signature of a unit slip: kilograms written in the grams field (1000 times too little), or
+    A factor of about a thousand (1000, give or take the plausibility-factor, 10 by default)
+    between the reported number and the physical estimate is the signature of a unit slip: kilograms written in the grams field (1000 times too little), or
     grams from a tool that reports milligrams (1000 times too much). The message shows the
     estimate's arithmetic.
     """,
@@ -176,7 +173,12 @@ def against_estimate(context: Context) -> Iterator[Problem]:
     if _contradicted_by_text(context):
         return
     ratio = grams / estimate.grams
-    low, high = THOUSANDFOLD
+    # Within the factor of the estimate: plausible. Within the same factor of a thousand times
+    # the estimate (or of a thousandth of it): the signature of a unit slip. Anything else: far.
+    factor = context.config.plausibility_factor
+    if 1 / factor <= ratio <= factor:
+        return
+    low, high = 1000 / factor, 1000 * factor
     if 1 / high <= ratio <= 1 / low:
         yield Problem(
             "CL401",
@@ -192,17 +194,15 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
         )
     else:
-        factor = context.config.plausibility_factor
-        if ratio > factor or ratio < 1 / factor:
-            direction = "more" if ratio > 1 else "less"
-            times = ratio if ratio > 1 else 1 / ratio
-            yield Problem(
-                "CL402",
-                f"{key} is {format_grams(grams)} g, {times:,.0f} times {direction} than the "
-                f"estimate {estimate.arithmetic}{where}",
-                span=span, key=key,
-                suggestion="check the number and the hardware, hours and location it comes from",
-            )
+        direction = "more" if ratio > 1 else "less"
+        times = ratio if ratio > 1 else 1 / ratio
+        yield Problem(
+            "CL402",
+            f"{key} is {format_grams(grams)} g, {times:,.0f} times {direction} than the "
+            f"estimate {estimate.arithmetic}{where}",
+            span=span, key=key,
+            suggestion="check the number and the hardware, hours and location it comes from",
+        )
 
 
 @check("CL404")

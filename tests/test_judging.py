@@ -1,0 +1,141 @@
+"""Plausibility (CL4xx) and efficiency (CL5xx) on realistic cards, and the efficiency label."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carbonlint.checker import check_paths
+from carbonlint.config import Config
+from conftest import codes, lint
+
+PLAUSIBILITY = {"select": ("CL4",)}
+
+
+def test_estimate_agrees_with_a_realistic_run() -> None:
+    # 8 V100 (300 W) x 36 h x PUE x us-east-1 grid: tens of kilograms; 150 kg is within 10x.
+    report = lint("""
+        co2_eq_emissions:
+          emissions: 150300
+          hardware_used: 8 x V100
+          hours_used: 36
+          geographical_location: us-east-1
+        """, **PLAUSIBILITY)
+    assert codes(report) == []
+
+
+def test_kilograms_in_grams_without_text_is_caught_by_physics() -> None:
+    report = lint("""
+        co2_eq_emissions:
+          emissions: 150.3
+          hardware_used: 8 x V100
+          hours_used: 36
+          geographical_location: us-east-1
+        """, **PLAUSIBILITY)
+    (finding,) = report.findings
+    assert finding.code == "CL401"
+    assert "about 1000 times less than the estimate 8 x" in finding.message
+    assert "V100" in finding.message and "36 h" in finding.message and "us-east-1" in finding.message
+    assert finding.suggestion == "if it is kilograms, write 150300"
+
+
+def test_far_from_estimate_respects_the_configured_factor() -> None:
+    card = """
+        co2_eq_emissions:
+          emissions: 2000000
+          hardware_used: 1 x T4
+          hours_used: 2
+          geographical_location: Germany
+        """
+    (finding,) = lint(card, **PLAUSIBILITY).findings
+    assert finding.code == "CL402" and "times more than the estimate" in finding.message
+    assert codes(lint(card, plausibility_factor=100_000.0, **PLAUSIBILITY)) == []
+
+
+def test_missing_inputs_mean_silence() -> None:
+    assert codes(lint("co2_eq_emissions:\n  emissions: 3\n  hardware_used: 8 x A100", **PLAUSIBILITY)) == []
+    assert codes(lint("co2_eq_emissions:\n  emissions: 3\n  hours_used: 100", **PLAUSIBILITY)) == []
+    assert codes(lint("co2_eq_emissions:\n  emissions: 3\n  hardware_used: a big computer\n"
+                      "  hours_used: 100", **PLAUSIBILITY)) == []
+
+
+def test_hours_and_hardware_from_the_text_feed_the_estimate() -> None:
+    body = "# M\n\n## Environmental Impact\n\n- **Hardware Type:** 8 x V100\n- **Hours used:** 36\n"
+    report = lint("co2_eq_emissions: 150.3", body=body, **PLAUSIBILITY)
+    assert codes(report) == ["CL401"]
+
+
+def test_world_average_is_said_when_no_location() -> None:
+    report = lint("co2_eq_emissions:\n  emissions: 0.05\n  hardware_used: 8 x V100\n  hours_used: 36",
+                  **PLAUSIBILITY)
+    (finding,) = report.findings
+    assert "no location given: world average" in finding.message
+
+
+def test_zero_for_a_real_run_gives_the_estimate() -> None:
+    report = lint("co2_eq_emissions:\n  emissions: 0\n  hardware_used: 1 x T4\n  hours_used: 3",
+                  select=("CL3", "CL4"))
+    (finding,) = report.findings
+    assert finding.code == "CL403" and "g:" in finding.message  # CL303 defers to it
+
+
+@pytest.mark.parametrize(("grams", "kwh", "expected"),
+                         [(13.2, 0.0347, []), (0.0132, 0.0347, ["CL404"]), (5e6, 1.0, ["CL404"])])
+def test_implied_grid_intensity(grams: float, kwh: float, expected: list[str]) -> None:
+    report = lint(f"co2_eq_emissions:\n  emissions: {grams}\n  energy_consumed: {kwh}",
+                  select=("CL404",))
+    assert codes(report) == expected
+
+
+def test_reference_footprints_are_plausible() -> None:
+    """BLOOM as its card reports it: 384 A100 80GB for ~118 days in France (1.08M GPU hours)."""
+    report = lint("""
+        co2_eq_emissions:
+          emissions: 24700000
+          hardware_used: 1 x A100 80GB
+          hours_used: 1082990
+          geographical_location: France
+        """, **PLAUSIBILITY)
+    assert codes(report) == []
+
+
+# -- efficiency -----------------------------------------------------------------------------------
+
+def test_outlier_in_its_peer_group() -> None:
+    report = lint("pipeline_tag: image-classification\nco2_eq_emissions: 9300", select=("CL5",))
+    (finding,) = report.findings
+    assert finding.code == "CL501"
+    assert finding.message == ("above the 99th percentile of 188 computer-vision models: 1.2 g "
+                               "median, this card 9,300 g")
+
+
+def test_no_peer_group_without_domain_or_size() -> None:
+    assert codes(lint("co2_eq_emissions: 93000000", select=("CL5",))) == []
+
+
+def test_outlier_threshold_is_configurable() -> None:
+    text = "pipeline_tag: image-classification\nco2_eq_emissions: 9300"
+    assert codes(lint(text, outlier_z=50.0, select=("CL5",))) == []
+
+
+def test_efficiency_label_in_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\npipeline_tag: text-classification\nco2_eq_emissions: 2.5\nmodel-index:\n- name: m\n"
+        "  results:\n  - task: {type: text-classification}\n    metrics:\n"
+        "    - {type: accuracy, value: 0.97}\n---\n"
+    )
+    (folder / "model.safetensors").write_bytes(b"\0" * 4096)
+    (report,) = check_paths([str(folder / "README.md")], Config())
+    efficiency = report.efficiency
+    assert efficiency is not None and efficiency["label"] in "ABCDE"
+    assert set(efficiency["used"]) == {"emissions", "size_efficiency", "performance"}
+    assert efficiency["metrics"]["emissions"]["rating"] == "C"  # 2.5 g: between p40 and p60
+    assert efficiency["peer_group"] is not None
+
+
+def test_no_label_without_emissions() -> None:
+    assert lint("license: mit").efficiency is None
+    assert lint("co2_eq_emissions: TBD").efficiency is None
