@@ -514,3 +514,15 @@ jobs:
     (workflows / "lint.yml").write_text(good.replace("paths: models", "pathz: models"))
     result = subprocess.run([actionlint, "-no-color"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1 and "pathz" in result.stdout
+
+
+def test_shellcheck_accepts_the_run_steps(action: dict[str, Any], tmp_path: Path) -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
+    for number, step in enumerate(action["runs"]["steps"]):
+        if "run" in step:
+            script = tmp_path / f"{number}.sh"
+            script.write_text("#!/bin/bash\n" + step["run"])
+            result = subprocess.run([shellcheck, "--shell=bash", str(script)], capture_output=True, text=True)
+            assert result.returncode == 0, f"{step.get('name')}: {result.stdout}"

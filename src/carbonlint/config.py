@@ -17,6 +17,8 @@ Keys (kebab-case, as in pyproject.toml tools):
     certification-tags = ["EcoCard"]
     plausibility-factor = 10           # CL402
     outlier-z = 3.5                    # CL501
+    codecarbon = "emissions.csv"       # CL310/CL311: compare with CodeCarbon's file (relative
+                                       # to the config file)
     [severity]                         # [tool.carbonlint.severity] in pyproject.toml
     CL109 = "error"
     CL1 = "warning"                    # prefixes too; the longest matching prefix wins
@@ -54,6 +56,7 @@ class Config(NamedTuple):
     certification_tags: tuple[str, ...] = DEFAULT_CERTIFICATION_TAGS
     plausibility_factor: float = 10.0  # CL402: how far from the physical estimate is too far
     outlier_z: float = 3.5  # CL501: robust z-score of log10 emissions within the peer group
+    codecarbon: str | None = None  # CL310/CL311: CodeCarbon's emissions.csv to compare with
     source: str | None = None  # the file this came from, for messages
     root: str | None = None  # the directory per-file-ignores patterns are relative to
 
@@ -208,7 +211,7 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
     known = {
         "select", "ignore", "severity", "per-file-ignores", "min-class", "require-emissions",
         "baseline", "format", "optimization-tags", "certification-tags",
-        "plausibility-factor", "outlier-z",
+        "plausibility-factor", "outlier-z", "codecarbon",
     }
     values: dict[str, Any] = {"source": source, "root": root}
     for key, value in table.items():
@@ -245,10 +248,10 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
             if not isinstance(value, bool):
                 raise fail(key, "must be true or false")
             values["require_emissions"] = value
-        elif key == "baseline":
+        elif key in ("baseline", "codecarbon"):
             if not isinstance(value, str):
                 raise fail(key, "must be a path")
-            values["baseline"] = value if root is None else os.path.join(root, value)
+            values[key] = value if root is None else os.path.join(root, value)
         elif key in ("plausibility-factor", "outlier-z"):
             minimum = 1.0 if key == "plausibility-factor" else 0.0
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= minimum:

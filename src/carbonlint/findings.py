@@ -58,11 +58,16 @@ class Span(NamedTuple):
 
 
 class Fix(NamedTuple):
-    """A certain, mechanical edit: replace ``span`` of the file with ``replacement``."""
+    """A mechanical edit: replace ``span`` of the file with ``replacement``.
+
+    ``unsafe`` marks an edit that is probably right but not certain (a unit slip inferred from
+    the physical estimate alone); ``carbonlint fix`` applies it only with ``--unsafe-fixes``.
+    """
 
     span: Span
     replacement: str
     description: str
+    unsafe: bool = False
 
 
 class Problem(NamedTuple):

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from typing import Iterable
 
 from carbonlint.findings import Span
 
@@ -156,12 +157,15 @@ _MASS_UNIT = (
 _ENERGY_UNIT = r"(?P<energy>[kmgt]?wh|(?:kilo|mega|giga|tera)?watt[ \t-]?hours?)(?!\w)"
 _TIME_UNIT = r"(?P<time>hours?|hrs?|h|minutes?|mins?|days?|weeks?|wks?)(?!\w)"
 # Every label starts a line, so the pattern starts with the line break (a literal the engine
-# can search for); the first line of the body is matched separately, without it.
+# can search for); the first line of the body is matched separately, without it. What comes
+# before the label (indent, list marker, bold) is taken as one run of characters and checked
+# afterwards against _LABEL_PREFIX: optional groups tried on every line cost more.
 _LABEL = (
-    r"[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?(?P<label>{labels})"
+    r"(?P<prefix>[ \t*+_0-9.)-]*)(?P<label>{labels})"
     r"(?:[ \t]*\((?P<hint>[^()\n]{0,40})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
     r"(?P<close2>[ \t]*(?:\*\*|__))?(?P<value>[^\n]*)"
 )
+_LABEL_PREFIX = r"[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?"
 _HEADING = r" {0,3}#{1,6}(?:[ \t]+(?P<title>[^\n]*))?(?=\n|$)"
 
 # Canonical field -> what it holds, and the labels (lower case) that name it.
@@ -200,9 +204,7 @@ class _Regexes:
     """Every compiled pattern; built once, on the first call to :func:`extract`."""
 
     def __init__(self) -> None:
-        labels = "|".join(
-            label.replace(" ", r"[ \t]+") for label in sorted(_FIELD_OF, key=len, reverse=True)
-        )
+        labels = _alternation(_FIELD_OF)
         self.line_break = re.compile(r"\r\n|\r|\n")
         self.fence_open = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
         self.fence_close = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
@@ -234,6 +236,7 @@ class _Regexes:
 
         self.label = _compile("\n" + _LABEL.replace("{labels}", labels))
         self.first_label = _compile(_LABEL.replace("{labels}", labels))
+        self.label_prefix = _compile(_LABEL_PREFIX)
         # "(in grams)", "(kg CO2eq)", "(tCO2e)", "(kWh)", "(hours)".
         self.hint = _compile(
             r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
@@ -276,13 +279,25 @@ class _Regexes:
 
         self.heading = _compile("\n" + _HEADING)
         self.first_heading = _compile(_HEADING)
+        # "Environmental", not "Environment": "## Environment" is usually the software setup.
         self.environmental = _compile(
-            r"\b(?:environment(?:al)?|carbon|co2|emissions?|sustainability)\b|co\u2082"
+            r"\b(?:environmental|carbon|co2|emissions?|footprint|sustainability)\b|co\u2082"
         )
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern for any of ``words``, grouped by first letter so that the engine tests one
+    letter, not every word, where none of them starts; spaces match any run of blanks."""
+    by_initial: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_initial.setdefault(word[0], []).append(re.escape(word[1:]).replace(r"\ ", r"[ \t]+"))
+    return "|".join(
+        f"{initial}(?:{'|'.join(rests)})" for initial, rests in sorted(by_initial.items())
+    )
 
 
 @cache
@@ -342,6 +357,9 @@ class _Body:
         return [head, *rest] if head is not None else rest
 
 
+_LIST_INITIALS = frozenset("-*+0123456789")
+
+
 def _needs_masking(text: str) -> bool:
     """Whether ``text`` has any code, comment or indented line: many bodies have none."""
     marks = ("`", "~~~", "<!--", "\n ", "\n\t")
@@ -350,11 +368,6 @@ def _needs_masking(text: str) -> bool:
 
 def _blank(line: str) -> str:
     return " " * len(line)
-
-
-def _indent(line: str) -> int:
-    """Leading whitespace width."""
-    return _width(line[: len(line) - len(line.lstrip(" \t"))])
 
 
 def _width(text: str) -> int:
@@ -482,35 +495,37 @@ def _mask(lines: list[str]) -> list[str]:
             out.append(_blank_ranges(line, [(0, end + 3), *ranges]))
             after_break = previous_blank = False
             continue
-        blank = not line.strip(" \t")
-        indent = _indent(line) if line.startswith((" ", "\t")) else 0
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            out.append(line)  # blank: nothing to hide, and an indented code block goes on
+            after_break = previous_blank = True
+            continue
+        indent = _width(line[: len(line) - len(stripped)]) if stripped is not line else 0
         if code_indent is not None:
-            if blank or indent >= code_indent:
+            if indent >= code_indent:
                 out.append(_blank(line))
                 continue
             code_indent = None
-        if blank:
-            out.append(line)
-            after_break = previous_blank = True
-            continue
-        threshold = 4 + (list_indent or 0)
-        if after_break and indent >= threshold:
-            code_indent = threshold
+        if after_break and indent >= 4 + (list_indent or 0):
+            code_indent = 4 + (list_indent or 0)
             out.append(_blank(line))
             continue
-        opened = _fence_opened(line)
+        initial = stripped[0]
+        opened = _fence_opened(line) if initial in "`~>" else None
         if opened is not None:
             fence = opened
             out.append(_blank(line))
             continue
-        heading = rx.heading_start.match(line) is not None
-        item = rx.list_item.match(line)
+        heading = initial == "#" and rx.heading_start.match(line) is not None
+        item = rx.list_item.match(line) if initial in _LIST_INITIALS else None
         if item is not None:
             list_indent = _width(line[: item.end()]) if item.end() < len(line) else indent + 2
         elif heading or (previous_blank and indent < 2):
             list_indent = None  # a heading, or a paragraph at the margin, ends the list
-        ranges, in_comment = _inline_ranges(line, 0)
-        out.append(_blank_ranges(line, ranges))
+        if "`" in line or "<!--" in line:
+            ranges, in_comment = _inline_ranges(line, 0)
+            line = _blank_ranges(line, ranges)
+        out.append(line)
         after_break = heading
         previous_blank = False
     return out
@@ -561,7 +576,10 @@ def _template_facts(body: _Body) -> list[Fact]:
 def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
     """Which format a label line follows, told by where its bold ends, and where its value
     starts; None if the line is not a field line after all."""
-    opened, close1, close2 = match["open"], match["close1"], match["close2"]
+    prefix = _regexes().label_prefix.fullmatch(match["prefix"])
+    if prefix is None:
+        return None
+    opened, close1, close2 = prefix["open"], match["close1"], match["close2"]
     # Unless it closes the label's bold, "**" after the colon is the value's own emphasis.
     value_start = match.start("close2") if close2 is not None else match.start("value")
     label = " ".join(match["label"].split())
@@ -606,7 +624,9 @@ def _field_fact(body: _Body, match: re.Match[str], source: str, start: int) -> F
 
 def _clean(text: str) -> str:
     """A text value without its Markdown: links become their text, emphasis is dropped."""
-    return _regexes().link.sub(r"\1", text).strip(" \t*_")
+    if "](" in text:
+        text = _regexes().link.sub(r"\1", text)
+    return text.strip(" \t*_")
 
 
 def _is_placeholder(cleaned: str) -> bool:

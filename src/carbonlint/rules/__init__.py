@@ -23,7 +23,8 @@ from carbonlint.findings import Category, Problem, Severity
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
-FAMILIES = ("parse", "schema", "values", "reporting", "consistency", "plausibility", "efficiency")
+FAMILIES = ("parse", "schema", "values", "reporting", "consistency", "codecarbon", "plausibility",
+            "efficiency")
 
 
 class Rule(NamedTuple):
