@@ -287,3 +287,17 @@ def test_no_traceback_for_an_unwritable_output(repo: Path) -> None:
     result = entry("check", "-o", str(repo / "missing-dir" / "x.json"), "bad/README.md", cwd=repo)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_text_output_cannot_carry_workflow_commands_or_escapes(run, repo: Path) -> None:
+    folder = repo / "::error file=x::pwned"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        '---\nco2_eq_emissions:\n  emissions: 5\n  "x\\n::add-mask::secret\\u001b[2J\\u202e": 1\n---\n'
+    )
+    code, out, _ = run("check", "::error file=x::pwned/README.md")
+    assert code == 0
+    for line in out.splitlines():
+        assert not line.startswith("::") and "\x1b" not in line and "\u202e" not in line
+    assert "./::error file=x::pwned/README.md:4:3: CL107" in out
+    assert "x\\x0a::add-mask::secret\\x1b[2J\\u202e" in out

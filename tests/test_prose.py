@@ -273,6 +273,8 @@ def test_free_text_energy(text: str, kwh: float, unit: str) -> None:
         ("We trained over 2 weeks.", 336.0, "2 weeks"),
         ("The model was trained for about 36h.", 36.0, "36h"),
         ("Training time was 12.5 hours", 12.5, "12.5 hours"),
+        ("It was pre-trained for 2 days", 48.0, "2 days"),
+        ("Fine-tuning took 90 minutes.", 1.5, "90 minutes"),
     ],
 )
 def test_free_text_hours(text: str, hours: float, written: str) -> None:
@@ -321,6 +323,7 @@ def test_free_text_hardware(text: str) -> None:
         "trained for 1000 GPU hours",  # device-hours are not wall-clock hours
         "trained for 2-3 days",  # a range
         "trained for 3 epochs",
+        "untrained for 3 days",
         "emitted 2-3 kg CO2",
         "v1.2 kg CO2",
     ],

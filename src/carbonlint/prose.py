@@ -257,8 +257,12 @@ class _Regexes:
         )
         # On the original case: ". " before a capital ends a sentence, "approx. 5" does not.
         self.sentence_end = _compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
+        # "trained for 3 days", "fine-tuning took 45 minutes", "Training time: 36 hours".
+        # Each branch starts with a letter (the lookbehind comes after it): the engine can
+        # skip ahead to t, f or p.
         self.hours = _compile(
-            r"train(?<!\wtrain)(?:ed|ing)[ \t]+(?:for|in|over|took|lasted|ran[ \t]+for"
+            r"(?:t(?<!\wt)rain|f(?<!\wf)ine-?tun|p(?<!\wp)re-?train)(?:ed|ing)[ \t]+"
+            r"(?:for|in|over|took|lasted|ran[ \t]+for"
             r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
             r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
             + _NUM + _GAP + _TIME_UNIT

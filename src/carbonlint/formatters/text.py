@@ -13,6 +13,24 @@ from carbonlint.formatters import Summary
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
+# Card text (keys, values, file names) reaches this output. Control characters could move the
+# cursor, recolour the terminal or start a new line that a CI runner reads as a workflow command
+# ("::add-mask::", "##[set-output]"): they are shown escaped, and a line never starts with "::".
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F, *range(0x80, 0xA0)]}
+_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                            *range(0x2066, 0x206A))})
+
+
+def clean(text: str) -> str:
+    """``text`` with control, line-separator and bidi-override characters escaped."""
+    text = text.translate(_UNSAFE)
+    return text.replace("##[", "#\\#[")
+
+
+def _clean_path(path: str) -> str:
+    path = clean(path)
+    return "./" + path if path.startswith(":") else path
+
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -29,17 +47,20 @@ class TextReporter:
     def _finding(self, path: str, finding: Finding) -> str:
         where = f"{path}:{finding.line}:{finding.column}:" if finding.span else f"{path}:"
         severity = self._paint(f"[{finding.severity}]", _COLORS[finding.severity])
-        line = f"{self._paint(where, '1')} {self._paint(finding.code, '1')} {severity} {finding.message}"
+        line = (f"{self._paint(where, '1')} {self._paint(finding.code, '1')} {severity} "
+                f"{clean(finding.message)}")
         if finding.suggestion:
-            line += f"\n  {self._paint('help:', '32')} {finding.suggestion}"
+            line += f"\n  {self._paint('help:', '32')} {clean(finding.suggestion)}"
         return line
 
     def report(self, card: CardReport) -> None:
-        out = [self._finding(card.path, f) for f in card.findings]
+        path = _clean_path(card.path)
+        out = [self._finding(path, f) for f in card.findings]
         if card.error is not None:
-            out.append(f"{self._paint(card.path + ':', '1')} {self._paint('error:', '31')} {card.error}")
+            out.append(f"{self._paint(path + ':', '1')} {self._paint('error:', '31')} {clean(card.error)}")
         else:
-            grade = f"{card.path}: reporting class {self._paint(card.reporting_class, '1')} ({card.reporting_reason})"
+            grade = (f"{path}: reporting class {self._paint(card.reporting_class, '1')} "
+                     f"({clean(card.reporting_reason)})")
             if card.efficiency and card.efficiency.get("label"):
                 grade += f"; efficiency {card.efficiency['label']}"
             out.append(grade)
