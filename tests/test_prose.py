@@ -16,7 +16,7 @@ _FRONT_MATTER = re.compile(r"\A---(?:\r\n|\r|\n).*?(?:\r\n|\r|\n)---[ \t]*(?:\r\
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 # (kind, value, text, unit, decimals, source, field, line, column) — line and column in the file.
-Row = tuple[str, "float | str", str, "str | None", "int | None", str, "str | None", int, int]
+Row = tuple[str, float | str, str, str | None, int | None, str, str | None, int, int]
 
 
 def _file(name: str) -> str:
@@ -325,6 +325,8 @@ def test_free_text_hardware(text: str) -> None:
         "trained for 3 epochs",
         "untrained for 3 days",
         "emitted 2-3 kg CO2",
+        "emitted 10\u201312 kg CO2",  # en dash
+        "emitted \u22125 kg CO2",  # minus sign
         "v1.2 kg CO2",
     ],
 )

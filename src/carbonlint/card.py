@@ -55,6 +55,7 @@ class Card:
     body_offset: int = 0  # character offset of the body in ``text``
     problems: list[Problem] = field(default_factory=list)  # parse-level problems
     unreadable: str | None = None  # why the file could not be read at all
+    hub_info: Any = None  # carbonlint.hub.HubInfo: what the Hub says (downloads, size), for `hub`
     _line_starts: list[int] | None = None
 
     # -- positions ---------------------------------------------------------------------------

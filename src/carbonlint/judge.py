@@ -84,8 +84,10 @@ def peer_group(context: Context, baseline: Baseline) -> str | None:
 
     metadata = context.card.metadata
     pipeline = metadata.get("pipeline_tag")
+    if not isinstance(pipeline, str) and context.card.hub_info is not None:
+        pipeline = context.card.hub_info.pipeline_tag  # the Hub infers it from the library
     domain = normalise_domain(pipeline) if isinstance(pipeline, str) else None
-    size = model_size_bytes(context.card.path)
+    size = weights_size(context)
     if domain is None and size is None:
         return None
     return group_for(
@@ -121,7 +123,8 @@ def efficiency_for(context: Context) -> dict[str, Any] | None:
     result = label(
         EfficiencyInputs(
             emissions_g=grams,
-            size_bytes=model_size_bytes(context.card.path),
+            size_bytes=weights_size(context),
+            downloads=context.card.hub_info.downloads if context.card.hub_info else None,
             performance=performance_score(metrics, baseline) if metrics else None,
         ),
         baseline,
@@ -132,6 +135,15 @@ def efficiency_for(context: Context) -> dict[str, Any] | None:
     result["peer_group"] = group
     result["peer_group_n"] = baseline.groups[group].n if group is not None else None
     return result
+
+
+def weights_size(context: Context) -> float | None:
+    """The weights' size: as the Hub counts it for a card fetched by `carbonlint hub`, else from
+    the files beside the card."""
+    hub = context.card.hub_info
+    if hub is not None:
+        return hub.size_bytes
+    return model_size_bytes(context.card.path)
 
 
 def model_size_bytes(card_path: str) -> float | None:

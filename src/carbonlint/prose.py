@@ -132,16 +132,16 @@ def _number(match: re.Match[str]) -> tuple[str, int, int] | None:
 # They all run on lower-cased text, so they are written in lower case and need no IGNORECASE
 # (which would stop the engine from skipping ahead to a literal). ASCII: \w and \b stay ASCII.
 
-# Not preceded by a word character, a sign, a separator or "digit + space": that keeps versions
-# (v1.2), ranges (2-3), ratios (1/2), model names (A100) and the tail of a number out, and makes
-# every run of digits a candidate at most once.
+# Not preceded by a word character, a sign, a separator, a dash or "digit + space": that keeps
+# versions (v1.2), ranges (2-3, 10–12), ratios (1/2), model names (A100) and the tail of a number
+# out, and makes every run of digits a candidate at most once.
 # Thousands separators: "," or a space (also NBSP, narrow NBSP, thin space) before exactly three
 # digits. A "." is always the decimal point; "12,5" (decimal comma) is not read at all.
 # The lookbehinds come after the first digit so that the pattern starts with [0-9]. The integer
 # part is matched inside a lookahead and taken by backreference, which makes it atomic: a long
 # run of digits is never backtracked into.
 _NUM = (
-    r"(?P<num>[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \u00a0\u202f\u2009][0-9])"
+    r"(?P<num>[0-9](?<![\w.,+/\u2212\u2013\u2014-][0-9])(?<![0-9][ \u00a0\u202f\u2009][0-9])"
     r"(?=(?P<rest>[0-9]{0,2}(?:,[0-9]{3})+(?![0-9])"
     r"|[0-9]{0,2}(?:[ \u00a0\u202f\u2009][0-9]{3})+(?![0-9])"
     r"|[0-9]*))(?P=rest))"

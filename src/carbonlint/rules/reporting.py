@@ -296,7 +296,12 @@ def missing_fields(context: Context) -> Iterator[Problem]:
         return  # nothing reported yet: the emissions themselves come first
     co2 = card.co2
     key_span = card.span_of(CO2_KEY, key=True)
-    if context.hardware is None:
+    from carbonlint.rules.values import KNOWN_KEYS, meant_key
+
+    # A misspelled key (geographic_location) is CL107's finding; do not also call it missing.
+    misspelled = ({meant_key(str(k)) for k in co2 if k not in KNOWN_KEYS}
+                  if isinstance(co2, dict) else set())
+    if context.hardware is None and "hardware_used" not in misspelled:
         yield Problem(
             "CL201",
             f"hardware_used is missing: the card stays in class '{context.grade.reporting_class}'"
@@ -314,10 +319,6 @@ def missing_fields(context: Context) -> Iterator[Problem]:
             "other keys below it",
         )
         return
-    from carbonlint.rules.values import KNOWN_KEYS, meant_key
-
-    # A misspelled key (geographic_location) is CL107's finding; do not also call it missing.
-    misspelled = {meant_key(str(k)) for k in co2 if k not in KNOWN_KEYS}
     for name, (code, suggestion) in _FIELD_EXAMPLES.items():
         if co2.get(name) in (None, "") and name not in misspelled:
             yield Problem(code, f"{name} is missing from co2_eq_emissions", span=key_span,

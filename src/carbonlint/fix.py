@@ -1,0 +1,610 @@
+"""``carbonlint fix``: apply the edits the rules attach to their findings, and fill
+``co2_eq_emissions`` from CodeCarbon's ``emissions.csv``.
+
+Precise text edits, not a round-trip YAML library. The card is the author's file: its other
+keys, comments, quoting, indentation, key order, line endings (LF, CRLF, CR), byte order mark and
+Markdown body must come out byte for byte as they went in. ruamel.yaml re-emits every block it
+loads: it normalises indentation and line breaks, re-wraps long widget texts, may re-quote scalars
+and move comments, and it reads YAML 1.2 where the Hub reads 1.1. carbonlint already knows the
+exact file offset of every node, so each fix is "replace these characters with those", which
+cannot touch anything else. Edits are applied bottom-up (later offsets first, so earlier ones stay
+valid), never overlapping; then the card is parsed and checked again, until no fix is left
+(bounded). After every round the result is parsed again and compared with the card before it:
+it must still parse, gain no parse problem, and every top-level key but ``co2_eq_emissions`` must
+hold the same value. An edit that fails this is not written.
+
+Each fix stays inside the top-level entry its finding is about (``co2_eq_emissions``, or for
+CL112 the misspelled key that becomes it); a fix pointing elsewhere is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
+
+import yaml
+
+from carbonlint.card import CO2_KEY, Card, parse_card
+from carbonlint.findings import CardReport, Finding, Fix, Span
+
+if TYPE_CHECKING:
+    from carbonlint.config import Config
+
+MAX_ROUNDS = 10
+# Fixes that change the card's form rather than correct it are applied only when asked for.
+OPT_IN = {"CL205": "--mapping-form"}
+# Parse problems after which the card is left alone: carbonlint does not know its structure.
+UNREADABLE = frozenset({"CL001", "CL002", "CL004", "CL005", "CL006"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BOM = b"\xef\xbb\xbf"
+
+
+class FixError(Exception):
+    """The card cannot take the edit (its message says why); the file is left as it was."""
+
+
+class FixOptions(NamedTuple):
+    unsafe: bool = False  # also apply fixes marked unsafe (--unsafe-fixes)
+    mapping_form: bool = False  # also rewrite the number-only form as a mapping (--mapping-form)
+
+    def allows(self, finding: Finding) -> bool:
+        fix = finding.fix
+        if fix is None or (fix.unsafe and not self.unsafe):
+            return False
+        return finding.code not in OPT_IN or self.mapping_form
+
+
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` (character offsets of the card's text) with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass
+class Outcome:
+    """What ``fix`` did to one file."""
+
+    path: str
+    before: bytes
+    after: bytes
+    report: CardReport  # the card as it is after fixing
+    applied: Counter[str] = field(default_factory=Counter)  # fixes applied, by code
+    held_back: Counter[str] = field(default_factory=Counter)  # "--unsafe-fixes": count
+    note: str | None = None  # why something asked for was not done
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def text(self, data: bytes) -> str:
+        return data.decode("utf-8-sig", errors="replace")
+
+
+# -- building fixes (called by the rules) --------------------------------------------------------
+
+
+def offsets(card: Card, node: yaml.Node) -> tuple[int, int]:
+    """Character offsets of a node in the card's text, trailing white space trimmed (as
+    :meth:`Card.span`)."""
+    start = card.yaml_offset + node.start_mark.index
+    end = card.yaml_offset + node.end_mark.index
+    while end > start and card.text[end - 1] in " \t\r\n":
+        end -= 1
+    return start, end
+
+
+def span_of(card: Card, start: int, end: int) -> Span:
+    line, column = card.position(start)
+    end_line, end_column = card.position(end)
+    return Span(line, column, end_line, end_column)
+
+
+def replace_node(card: Card, node: yaml.Node, replacement: str, description: str, *,
+                 unsafe: bool = False) -> Fix:
+    """A fix that replaces one node (quotes included) with ``replacement``."""
+    return Fix(card.span(node), replacement, description, unsafe)
+
+
+def in_node_style(node: yaml.Node, text: str) -> str:
+    """``text`` as a scalar in the node's quoting: quoted stays quoted, plain stays plain."""
+    style = getattr(node, "style", None)
+    if style == "'":
+        return "'" + text.replace("'", "''") + "'"
+    if style == '"':
+        return json.dumps(text, ensure_ascii=False)
+    return yaml_scalar(text)
+
+
+def yaml_scalar(value: Any, *, flow: bool = False) -> str:
+    """A value as a YAML scalar that PyYAML (1.1) and YAML 1.2 parsers read back the same."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        from carbonlint.units import format_grams
+
+        return format_grams(float(value))
+    text = str(value)
+    return text if _plain_is_safe(text, flow=flow) else json.dumps(text, ensure_ascii=False)
+
+
+def _plain_is_safe(text: str, *, flow: bool) -> bool:
+    if not text or text != text.strip() or _LINE_BREAK.search(text) or "\t" in text:
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`" or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if flow and any(c in text for c in ",[]{}"):
+        return False
+    from carbonlint.yaml12 import resolve_core
+
+    try:
+        read = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return read == text and resolve_core(text) == text
+
+
+def sequence_to_mapping(card: Card, node: yaml.SequenceNode) -> str | None:
+    """The replacement for a list of one-key mappings: the same entries as one mapping.
+
+    Block lists lose their dashes (the entries keep their lines, comments and values); a flow
+    list ``[{a: 1}, {b: 2}]`` becomes ``{a: 1, b: 2}``. None when the list is not that simple.
+    """
+    items = node.value
+    if not items or not all(isinstance(i, yaml.MappingNode) and len(i.value) == 1 for i in items):
+        return None
+    keys = [i.value[0][0] for i in items]
+    if not all(isinstance(k, yaml.ScalarNode) for k in keys) or len({k.value for k in keys}) < len(keys):
+        return None  # two entries with one key would become a duplicate key
+    start, end = offsets(card, node)
+    text = card.text
+    if node.flow_style:
+        source = text[start:end]
+        if "#" in source or _LINE_BREAK.search(source):
+            return None
+        inner = []
+        for item in items:
+            a, b = offsets(card, item)
+            piece = text[a:b].strip()
+            if piece.startswith("{") and piece.endswith("}"):
+                piece = piece[1:-1].strip()
+            inner.append(piece)
+        return "{" + ", ".join(inner) + "}"
+    if any(i.flow_style for i in items):
+        return None  # "- {a: 1}" lines without their dashes would not be one mapping
+    key_node, _ = card.entry(CO2_KEY)
+    parent_column = key_node.start_mark.column if key_node is not None else 0
+    edits = []
+    for item in items:
+        content = card.yaml_offset + item.start_mark.index
+        dash = content
+        while dash > start and text[dash - 1] in " \t":
+            dash -= 1
+        dash -= 1
+        if dash < start or text[dash] != "-":
+            return None
+        edits.append((dash, content))
+    dash_column = card.position(edits[0][0])[1] - 1
+    # Keys move to the dash's column; when that is the parent key's column (a list written flush
+    # under its key) they stay where they are, padded, so that they remain inside the parent.
+    pad = 0 if dash_column > parent_column else 2
+    out, last = [], start
+    for dash, content in edits:
+        out += [text[last:dash], " " * pad]
+        last = content
+    out.append(text[last:end])
+    return "".join(out)
+
+
+def indent_unit(card: Card) -> int:
+    """How far the card indents a nested mapping (2 unless it shows otherwise)."""
+    if isinstance(card.root, yaml.MappingNode):
+        for key, value in card.root.value:
+            if isinstance(value, yaml.MappingNode) and not value.flow_style and value.value:
+                step = value.value[0][0].start_mark.column - key.start_mark.column
+                if step > 0:
+                    return step
+    return 2
+
+
+def newline(text: str, offset: int = 0) -> str:
+    """The line break used at ``offset`` (else the file's first, else LF)."""
+    found = _LINE_BREAK.search(text, offset) or _LINE_BREAK.search(text)
+    return found.group(0) if found else "\n"
+
+
+def scalar_to_mapping(card: Card) -> str | None:
+    """The replacement for ``co2_eq_emissions: 12.5``: the mapping form with the same number."""
+    key_node, value_node = card.entry(CO2_KEY)
+    if key_node is None or not isinstance(value_node, yaml.ScalarNode) or value_node.style in ("|", ">"):
+        return None
+    start, end = offsets(card, value_node)
+    value = card.text[start:end]
+    if not value or _LINE_BREAK.search(value):
+        return None
+    if isinstance(card.root, yaml.MappingNode) and card.root.flow_style:
+        return "{emissions: " + value + "}"
+    if value_node.start_mark.line != key_node.start_mark.line:
+        return f"emissions: {value}"  # the value already sits indented on its own line
+    indent = " " * (key_node.start_mark.column + indent_unit(card))
+    return f"{newline(card.text, start)}{indent}emissions: {value}"
+
+
+# -- applying fixes ------------------------------------------------------------------------------
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+def _offset(starts: list[int], line: int, column: int) -> int:
+    return starts[line - 1] + column - 1
+
+
+def _entry_bounds(card: Card, name: Any) -> tuple[int, int] | None:
+    """Offsets of a top-level entry, from its key to the end of its value."""
+    if not isinstance(card.root, yaml.MappingNode):
+        return None
+    found = None
+    for key, value in card.root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == name:
+            found = (key, value)  # the Hub keeps the last duplicate
+    if found is None:
+        return None
+    return card.yaml_offset + found[0].start_mark.index, card.yaml_offset + found[1].end_mark.index
+
+
+def _entry_of(finding: Finding) -> str | None:
+    key = finding.key
+    if key is None:
+        return None
+    if key == CO2_KEY or key.startswith(CO2_KEY + "."):
+        return CO2_KEY
+    return key  # CL112: the misspelled top-level key itself
+
+
+def edits_for(card: Card, findings: Iterable[Finding]) -> list[tuple[Finding, Edit]]:
+    """The findings' fixes as character edits, each confined to its finding's top-level entry."""
+    starts = _line_starts(card.text)
+    chosen = []
+    for finding in findings:
+        fix = finding.fix
+        name = _entry_of(finding)
+        bounds = _entry_bounds(card, name) if fix is not None and name is not None else None
+        if fix is None or bounds is None:
+            continue
+        span = fix.span
+        start = _offset(starts, span.line, span.column)
+        end = _offset(starts, span.end_line, span.end_column)
+        if bounds[0] <= start <= end <= bounds[1]:
+            chosen.append((finding, Edit(start, end, fix.replacement)))
+    return chosen
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, list[Edit]]:
+    """Apply the edits that do not overlap one taken before them; bottom-up, so that every
+    offset stays valid. Returns the new text and the edits applied."""
+    taken: list[Edit] = []
+    for edit in edits:
+        if all(edit.end <= t.start or edit.start >= t.end for t in taken) and not any(
+            edit.start == edit.end == t.start == t.end for t in taken
+        ):
+            taken.append(edit)
+    for edit in sorted(taken, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return text, taken
+
+
+def verify(before: Card, after_text: str, *, renamed: Iterable[Any] = ()) -> str | None:
+    """Why ``after_text`` is not a safe result of editing ``before`` (None when it is)."""
+    after = parse_card(after_text, before.path)
+    new_problems = {p.code for p in after.problems} - {p.code for p in before.problems}
+    if new_problems or not isinstance(after.root, yaml.MappingNode):
+        reasons = ", ".join(sorted(new_problems)) or "no metadata mapping"
+        return f"the edited metadata would not read back ({reasons})"
+    gone = set(renamed)
+    mine = [k for k in before.metadata if k != CO2_KEY and k not in gone]
+    theirs = [k for k in after.metadata if k != CO2_KEY]
+    if set(mine) != set(theirs):
+        return "the edit would change which keys the metadata has"
+    for key in mine:
+        # repr: NaN equals itself, and nested values compare in order.
+        if repr(before.metadata[key]) != repr(after.metadata[key]):
+            return f"the edit would change the value of '{key}'"
+    return None
+
+
+def _parse_failed(card: Card) -> bool:
+    return any(p.code in UNREADABLE for p in card.problems)
+
+
+def fix_text(text: str, path: str, config: Config, options: FixOptions = FixOptions()
+             ) -> tuple[str, Counter[str], CardReport, str | None]:
+    """Fix ``text`` (a card without byte order mark) until no allowed fix is left.
+
+    Returns the new text, the fixes applied by code, the report of the new text, and why fixing
+    stopped early (None when it did not).
+    """
+    from carbonlint.checker import check_card
+
+    applied: Counter[str] = Counter()
+    card = parse_card(text, path)
+    report = check_card(card, config)
+    note = None
+    for _ in range(MAX_ROUNDS):
+        if _parse_failed(card) or report.error is not None:
+            break
+        wanted = [f for f in report.findings if options.allows(f)]
+        chosen = edits_for(card, wanted)
+        if not chosen:
+            break
+        new_text, taken = apply_edits(card.text, (edit for _, edit in chosen))
+        used = [finding for finding, edit in chosen if edit in taken]
+        renamed = [f.key for f in used if f.code == "CL112"]
+        note = verify(card, new_text, renamed=renamed) if new_text != card.text else "no change"
+        if note is not None:
+            note = None if note == "no change" else f"not fixed: {note}"
+            break
+        applied.update(f.code for f in used)
+        card = parse_card(new_text, path)
+        report = check_card(card, config)
+    return card.text, applied, report, note
+
+
+def held_back(report: CardReport, options: FixOptions) -> Counter[str]:
+    """Fixes the report offers that these options do not apply, by the option that would."""
+    counts: Counter[str] = Counter()
+    for finding in report.findings:
+        if finding.fix is None or options.allows(finding):
+            continue
+        counts["--unsafe-fixes" if finding.fix.unsafe else OPT_IN.get(finding.code, "")] += 1
+    return counts
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, path: str) -> tuple[bytes, str] | None:
+    """(byte order mark, text) of a card, or None when it is not UTF-8."""
+    head = _BOM if raw.startswith(_BOM) else b""
+    try:
+        return head, raw[len(head):].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
+             codecarbon: dict[str, Any] | None = None, write: bool = True) -> Outcome:
+    """Fix one card (and fill it from CodeCarbon's values); write it back only if it changed."""
+    from carbonlint.card import parse_bytes
+    from carbonlint.checker import check_card
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        report = CardReport(path=path, error=f"cannot read the file: {exc.strerror or exc}",
+                            reporting_reason="the card could not be read")
+        return Outcome(path, b"", b"", report)
+    decoded = _decode(raw, path)
+    if decoded is None:  # not UTF-8: carbonlint cannot know what it would rewrite
+        return Outcome(path, raw, raw, check_card(parse_bytes(raw, path), config))
+    head, text = decoded
+    card = parse_card(text, path)
+    lead = text[: len(text) - len(card.text)]  # a second BOM parse_card dropped, kept as it was
+    base, note = card.text, None
+    if codecarbon is not None:
+        try:
+            base = fill_from_codecarbon(card, codecarbon)
+        except FixError as exc:
+            note = f"not filled from CodeCarbon: {exc}"
+    fixed, applied, report, stopped = fix_text(base, path, config, options)
+    outcome = Outcome(path, raw, head + (lead + fixed).encode("utf-8"), report, applied,
+                      held_back(report, options), note or stopped)
+    if codecarbon is not None and note is None and fixed != card.text:
+        outcome.applied["codecarbon"] += 1
+    if write and outcome.changed:
+        try:
+            write_atomically(path, outcome.after)
+        except OSError as exc:
+            outcome.note = f"cannot write the file: {exc.strerror or exc}"
+            outcome.after = raw
+    return outcome
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file's content in one step: a temporary file in the same directory (same file
+    system, so the rename is atomic) with the original's permissions, then os.replace. A
+    symbolic link keeps pointing at its target, which gets the new content."""
+    import contextlib
+    import stat
+    import tempfile
+
+    target = os.path.realpath(path)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                         dir=os.path.dirname(target))
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff of the card (``patch -p0`` applies it); line breaks as in the file."""
+    import difflib
+
+    def lines(text: str) -> list[str]:
+        return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+    out = []
+    for line in difflib.unified_diff(lines(before), lines(after), fromfile=path, tofile=path):
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+# -- CodeCarbon ----------------------------------------------------------------------------------
+
+
+def _lines(values: dict[str, Any], indent: str, nl: str) -> str:
+    return nl.join(f"{indent}{key}: {yaml_scalar(value)}" for key, value in values.items())
+
+
+_EMPTY_FRONT_MATTER = re.compile(r"^(\s*---)(\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|$)")
+
+
+def fill_from_codecarbon(card: Card, values: dict[str, Any]) -> str:
+    """The card's text with ``co2_eq_emissions`` holding ``values`` (CodeCarbon's figures).
+
+    Keys the file gives replace the card's; the card's other keys (training_type, ...) stay, with
+    their comments. A card without the key gets it at the end of its front matter; a card without
+    front matter gets one.
+    """
+    text = card.text
+    nl = newline(text)
+    block = f"{CO2_KEY}:{nl}{_lines(values, '  ', nl)}"
+    if card.front_matter is None:
+        empty = _EMPTY_FRONT_MATTER.match(text)
+        if empty:  # "---\n---": the Hub reads no metadata, but the author meant an empty block
+            at = empty.end(2)
+            return text[:at] + block + empty.group(2) + text[at:]
+        if _parse_failed(card):
+            raise FixError("the front matter has no closing '---' line")
+        return f"---{nl}{block}{nl}---{nl}{text}"
+    if _parse_failed(card):
+        raise FixError("the front matter cannot be parsed; fix it first (carbonlint check)")
+    edits = _codecarbon_edits(card, values)
+    new_text, _ = apply_edits(text, edits)
+    problem = verify(card, new_text)
+    if problem is None:
+        written = parse_card(new_text, card.path).co2
+        if not isinstance(written, dict) or any(written.get(k) != v for k, v in values.items()):
+            problem = "the values would not read back as written"
+    if problem is not None:
+        raise FixError(problem)
+    return new_text
+
+
+def _codecarbon_edits(card: Card, values: dict[str, Any]) -> list[Edit]:
+    text = card.text
+    root = card.root
+    end_of_yaml = card.yaml_offset + len(card.front_matter or "")
+    if root is None:  # empty, or only comments
+        if not (card.front_matter or "").strip():
+            return [Edit(card.yaml_offset, end_of_yaml, "")] if False else [
+                Edit(card.yaml_offset, card.yaml_offset, f"{CO2_KEY}:{newline(text)}"
+                     f"{_lines(values, '  ', newline(text))}")]
+        root_column = 0
+        return [Edit(end_of_yaml, end_of_yaml, newline(text) + _new_entry(card, values, root_column))]
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        raise FixError("the front matter is not a block mapping (key: value lines)")
+    key_node, value_node = card.entry(CO2_KEY)
+    if key_node is None or value_node is None:
+        column = root.value[0][0].start_mark.column if root.value else 0
+        nl = newline(text, card.yaml_offset)
+        return [Edit(end_of_yaml, end_of_yaml, nl + _new_entry(card, values, column))]
+    if isinstance(value_node, yaml.MappingNode) and value_node.flow_style:
+        return _into_flow_mapping(card, value_node, values)
+    if isinstance(value_node, yaml.MappingNode) and value_node.value:
+        return _into_block_mapping(card, value_node, values)
+    # A number, a list, nothing: the whole value becomes the mapping.
+    key_end = card.yaml_offset + key_node.end_mark.index
+    colon = text.index(":", key_end)
+    _, value_end = offsets(card, value_node)
+    value_end = max(value_end, colon + 1)
+    nl = newline(text, key_end)
+    indent = " " * (key_node.start_mark.column + indent_unit(card))
+    return [Edit(colon, value_end, f":{nl}{_lines(values, indent, nl)}")]
+
+
+def _new_entry(card: Card, values: dict[str, Any], column: int) -> str:
+    nl = newline(card.text, card.yaml_offset)
+    indent = " " * (column + indent_unit(card))
+    return f"{' ' * column}{CO2_KEY}:{nl}{_lines(values, indent, nl)}"
+
+
+def _content_end(card: Card, node: yaml.Node) -> int:
+    """Where a value's own characters end: a block collection's last scalar, not the comments
+    and blank lines PyYAML counts into it."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return offsets(card, node)[1]
+
+
+def _replace_value(card: Card, key: yaml.Node, value: yaml.Node, new: Any, *, flow: bool) -> Edit:
+    start, end = offsets(card, value)
+    scalar = yaml_scalar(new, flow=flow)
+    if start == end:  # "key:" with nothing: the value goes after the colon
+        return Edit(start, end, f" {scalar}")
+    if isinstance(value, (yaml.MappingNode, yaml.SequenceNode)) and not value.flow_style or (
+            getattr(value, "style", None) in ("|", ">")):
+        # A block value (on the following lines) is replaced from the key's colon on.
+        colon = card.text.index(":", card.yaml_offset + key.end_mark.index)
+        return Edit(colon, _content_end(card, value), f": {scalar}")
+    return Edit(start, end, scalar)
+
+
+def _into_block_mapping(card: Card, mapping: yaml.MappingNode, values: dict[str, Any]) -> list[Edit]:
+    existing = {k.value: (k, v) for k, v in mapping.value if isinstance(k, yaml.ScalarNode)}
+    edits = [_replace_value(card, *existing[name], value, flow=False)
+             for name, value in values.items() if name in existing]
+    missing = {name: value for name, value in values.items() if name not in existing}
+    if missing:
+        # After the last entry's line (its comment stays on it), at the entries' column.
+        end = _content_end(card, mapping)
+        line_end = _LINE_BREAK.search(card.text, end)
+        at = line_end.start() if line_end else len(card.text)
+        at = min(at, card.yaml_offset + len(card.front_matter or ""))
+        nl = newline(card.text, end)
+        indent = " " * mapping.value[0][0].start_mark.column
+        edits.append(Edit(at, at, nl + _lines(missing, indent, nl)))
+    return edits
+
+
+def _into_flow_mapping(card: Card, mapping: yaml.MappingNode, values: dict[str, Any]) -> list[Edit]:
+    existing = {k.value: (k, v) for k, v in mapping.value if isinstance(k, yaml.ScalarNode)}
+    edits = [_replace_value(card, *existing[name], value, flow=True)
+             for name, value in values.items() if name in existing]
+    missing = [f"{name}: {yaml_scalar(value, flow=True)}" for name, value in values.items()
+               if name not in existing]
+    if missing:
+        _, end = offsets(card, mapping)
+        brace = end - 1
+        if card.text[brace] != "}":
+            raise FixError("co2_eq_emissions is a flow mapping carbonlint cannot extend")
+        inside = card.text[card.yaml_offset + mapping.start_mark.index + 1: brace]
+        joined = ", ".join(missing)
+        if inside.strip():
+            # After the last entry, before any space that precedes the brace.
+            at = brace - (len(inside) - len(inside.rstrip()))
+            edits.append(Edit(at, at, ", " + joined))
+        else:
+            edits.append(Edit(brace, brace, joined))
+    return edits
+
+
+def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
+                  codecarbon: dict[str, Any] | None = None, write: bool = True) -> Iterator[Outcome]:
+    """Fix each card the paths name (directories searched as by ``check``)."""
+    from carbonlint.checker import expand_paths
+
+    for path in expand_paths(paths):
+        if not os.path.exists(path):
+            report = CardReport(path=path, error="no such file",
+                                reporting_reason="the card could not be read")
+            yield Outcome(path, b"", b"", report)
+            continue
+        yield fix_file(path, config, options, codecarbon=codecarbon, write=write)
