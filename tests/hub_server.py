@@ -92,13 +92,14 @@ class FakeHub:
     """The server and its state; ``with FakeHub(models) as hub:`` gives ``hub.url``."""
 
     def __init__(self, models: list[FakeModel], *, max_page: int = 1000, delay: float = 0.0,
-                 listing_faults: list[tuple[int, dict[str, str]]] | None = None) -> None:
+                 listing_faults: dict[int, tuple[int, dict[str, str]]] | None = None) -> None:
         self.models = models
         self.by_id = {m.id: m for m in models}
         self.renamed = {m.renamed_from: m.id for m in models if m.renamed_from}
         self.max_page = max_page
         self.delay = delay  # seconds before answering any request (the benchmark's latency)
-        self.listing_faults = list(listing_faults or [])
+        # Canned answers for listing requests, by their number (1-based): {2: (500, {})}.
+        self.listing_faults = dict(listing_faults or {})
         self.log: list[Served] = []
         self.lock = threading.Lock()
         self.block_page: int | None = None  # the n-th listing request (1-based) hangs ...
@@ -220,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         with hub.lock:
             hub.listing_requests += 1
             number = hub.listing_requests
-            fault = hub.listing_faults.pop(0) if hub.listing_faults else None
+            fault = hub.listing_faults.get(number)
         if fault is not None:
             self._error(fault[0], "Fault", "injected", head, dict(fault[1]))
             return

@@ -340,7 +340,6 @@ def test_cli_build_to_stdout() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["build", "--from-hub"], "not implemented yet: see issue 6"),
         (["build"], "give --from-csv FILE"),
         (["build", "--from-hub", "--from-csv", str(FIXTURE)], "not both"),
         (["build", "--from-csv", "no-such.csv"], "does not exist"),

@@ -59,3 +59,12 @@ def test_understood_grams(co2: object, grams: float | None) -> None:
 
 def test_ranks_are_ordered() -> None:
     assert [rank(c) for c in CLASSES] == list(range(6))
+
+
+def test_text_hardware_counts_but_cpu_and_ram_lines_do_not() -> None:
+    gpu = "# M\n\n### Training Hardware\n- **GPU Model**: 1 x NVIDIA GeForce RTX 3090\n"
+    assert lint("co2_eq_emissions: 5", body=gpu).reporting_class == "awareness"
+    cpu_ram = "# M\n\n### Training Hardware\n- **CPU Model**: Intel i7\n- **RAM Size**: 31.78 GB\n"
+    assert lint("co2_eq_emissions: 5", body=cpu_ram).reporting_class == "basic"
+    template = "# M\n\n## Environmental Impact\n\n- **Hardware Type:** [More Information Needed]\n"
+    assert lint("co2_eq_emissions: 5", body=template).reporting_class == "basic"

@@ -21,6 +21,7 @@ from carbonlint.rules import all_checks, all_rules
 if TYPE_CHECKING:
     from carbonlint.prose import ProseFacts
 
+ACCELERATOR_FIELDS = frozenset({"Hardware Type", "GPU Model"})
 SPEC_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
 
 # "# carbonlint: ignore" or "# carbonlint: ignore[CL107, CL1]" in the YAML front matter.
@@ -66,7 +67,8 @@ class Context:
     def prose_hardware(self) -> Any:
         """The hardware a structured line of the text gives ("Hardware Type:", "GPU Model:")."""
         for fact in self.prose.of("hardware"):
-            if fact.source != "free-text" and isinstance(fact.value, str):
+            # Only accelerator lines: the same list also has "CPU Model" and "RAM Size".
+            if fact.field in ACCELERATOR_FIELDS and isinstance(fact.value, str):
                 return fact
         return None
 

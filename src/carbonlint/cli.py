@@ -34,6 +34,8 @@ class LazyGroup(click.Group):
 
     lazy_commands = {
         "baselines": "carbonlint.baselines_cli:baselines",
+        "fix": "carbonlint.fix_cli:fix",
+        "hub": "carbonlint.hub_cli:hub",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -75,6 +77,8 @@ def lint_options(function: Any) -> Any:
                      "[tool.carbonlint] in the nearest pyproject.toml)."),
         click.option("--baseline", type=click.Path(dir_okay=False),
                      help="Hub baseline file to compare against (default: the shipped one)."),
+        click.option("--codecarbon", type=click.Path(dir_okay=False),
+                     help="CodeCarbon's emissions.csv: compare the cards with it (CL310, CL311)."),
         click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto",
                      show_default=True, help="Colour the text output (auto: on a terminal, "
                      "unless NO_COLOR is set)."),
@@ -86,22 +90,31 @@ def lint_options(function: Any) -> Any:
 
 def build_config(*, config_file: str | None, select: str | None, ignore: str | None,
                  min_class: str | None, require_emissions: bool | None, baseline: str | None,
-                 output_format: str | None) -> Any:
+                 output_format: str | None, codecarbon: str | None = None) -> Any:
     """The configuration file's settings with the command line's laid over them."""
     from carbonlint import config
 
     try:
         base = config.load(config_file)
-        return base.with_options(
+        cfg = base.with_options(
             select=config.parse_code_list(select, "--select") if select is not None else None,
             ignore=config.parse_code_list(ignore, "--ignore") if ignore is not None else None,
             min_class=min_class,
             require_emissions=require_emissions,
             baseline=baseline,
             format=output_format,
+            codecarbon=codecarbon,
         )
     except config.ConfigError as exc:
         raise UsageFailure(str(exc)) from None
+    if cfg.codecarbon:  # a file that is not CodeCarbon's is a usage error, not a finding per card
+        from carbonlint.rules.codecarbon import CodeCarbonError, read_runs
+
+        try:
+            read_runs(cfg.codecarbon)
+        except CodeCarbonError as exc:
+            raise UsageFailure(f"--codecarbon: {exc}") from None
+    return cfg
 
 
 def resolve_format(name: str) -> str:

@@ -82,9 +82,6 @@ class Outcome:
     def changed(self) -> bool:
         return self.before != self.after
 
-    def text(self, data: bytes) -> str:
-        return data.decode("utf-8-sig", errors="replace")
-
 
 # -- building fixes (called by the rules) --------------------------------------------------------
 
@@ -502,12 +499,11 @@ def _codecarbon_edits(card: Card, values: dict[str, Any]) -> list[Edit]:
     root = card.root
     end_of_yaml = card.yaml_offset + len(card.front_matter or "")
     if root is None:  # empty, or only comments
+        nl = newline(text)
         if not (card.front_matter or "").strip():
-            return [Edit(card.yaml_offset, end_of_yaml, "")] if False else [
-                Edit(card.yaml_offset, card.yaml_offset, f"{CO2_KEY}:{newline(text)}"
-                     f"{_lines(values, '  ', newline(text))}")]
-        root_column = 0
-        return [Edit(end_of_yaml, end_of_yaml, newline(text) + _new_entry(card, values, root_column))]
+            after = nl if card.front_matter else ""
+            return [Edit(card.yaml_offset, card.yaml_offset, _new_entry(card, values, 0) + after)]
+        return [Edit(end_of_yaml, end_of_yaml, nl + _new_entry(card, values, 0))]
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
         raise FixError("the front matter is not a block mapping (key: value lines)")
     key_node, value_node = card.entry(CO2_KEY)
@@ -522,8 +518,7 @@ def _codecarbon_edits(card: Card, values: dict[str, Any]) -> list[Edit]:
     # A number, a list, nothing: the whole value becomes the mapping.
     key_end = card.yaml_offset + key_node.end_mark.index
     colon = text.index(":", key_end)
-    _, value_end = offsets(card, value_node)
-    value_end = max(value_end, colon + 1)
+    value_end = max(_content_end(card, value_node), colon + 1)
     nl = newline(text, key_end)
     indent = " " * (key_node.start_mark.column + indent_unit(card))
     return [Edit(colon, value_end, f":{nl}{_lines(values, indent, nl)}")]

@@ -652,6 +652,16 @@ class Checkpoint:
             os.fsync(handle.fileno())
 
 
+def _with_query(url: str, **values: Any) -> str:
+    """``url`` with some query parameters set; the others, repeated ones included, kept."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in values]
+    query += [(k, str(v)) for k, v in values.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def mine(client: HubClient, *, limit: int | None = None, checkpoint: Checkpoint | None = None,
          progress: Callable[[int], None] = lambda n: None) -> Mining:
     """List the models that report emissions, page by page, into baseline records.
@@ -665,8 +675,11 @@ def mine(client: HubClient, *, limit: int | None = None, checkpoint: Checkpoint 
         return mining
     page_size = PAGE_SIZE if limit is None else max(1, min(PAGE_SIZE, limit - mining.listed))
     params = {"filter": EMISSIONS_TAG, "expand": list(BASELINE_EXPAND), "limit": page_size}
+    # A saved page URL keeps the page size of the run that saved it (a --limit 10 run's pages
+    # hold 10); the cursor fixes where a page starts, so the size can be set afresh.
+    start = _with_query(mining.next_url, limit=page_size) if mining.next_url else None
     skip = mining.skip
-    for page in client.pages(params, start_url=mining.next_url):
+    for page in client.pages(params, start_url=start):
         outcomes: list[tuple[str, ModelRecord | str]] = []
         taken = skip
         for item in page.items[skip:]:

@@ -46,10 +46,10 @@ def estimate_for(context: Context) -> Estimate | None:
     kwh = _number(co2.get("energy_consumed"))
     if kwh is not None and kwh > 0:
         return estimate_from_energy(kwh, location)
-    hardware_text = context.hardware
+    hardware_text = context.hardware  # the metadata's, else the text's Hardware Type / GPU Model
     if hardware_text is None:
-        fact = _first_fact(context, "hardware")
-        hardware_text = str(fact.value) if fact is not None else None
+        free = [f for f in context.prose.of("hardware") if f.source == "free-text"]
+        hardware_text = str(free[0].value) if len(free) == 1 else None
     hardware = parse_hardware(hardware_text) if hardware_text else []
     hours = _number(co2.get("hours_used"))
     if hours is None:

@@ -55,7 +55,8 @@ rule(
     """
     The spec's unit is grams, but the card's text gives the emissions in kilograms or tonnes and
     the metadata repeats the bare number: "5.6 KgCO2" in the text, emissions: 5.6 in the metadata,
-    a thousand times too little. The finding gives the value in grams.
+    a thousand times too little. The finding gives the value in grams, and carbonlint fix writes
+    it: the card's own text confirms the unit.
     """,
     failing="""
     ---
@@ -73,6 +74,7 @@ rule(
 
     Training emitted 5.6 KgCO2 on one A100.
     """,
+    fixable=True,
 )
 
 rule(
@@ -227,13 +229,15 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
     for fact in facts:
         factor = GRAMS_PER_UNIT.get(fact.unit or "g", 1.0)
         if factor > 1 and grams > 0 and agrees(grams * factor, fact):
-            corrected = format_grams(float(fact.value))
+            # The metadata's own digits in the text's unit: 5.61 with "5.6 kg" in the text is 5610.
+            corrected = format_grams(grams * factor)
             yield Problem(
                 "CL302",
                 f"{key} is {format_grams(grams)} g, but the text on line {_line(fact)} says "
-                f"{_quote(fact)} ({corrected} g): the {_unit_name(fact.unit)} figure is in the "
-                "grams field",
+                f"{_quote(fact)} ({format_grams(float(fact.value))} g): the "
+                f"{_unit_name(fact.unit)} figure is in the grams field",
                 span=span, key=key, suggestion=f"write {corrected}",
+                fix=_number_fix(context, corrected),
             )
             return
     structured = [f for f in facts if f.source != "free-text"]
@@ -250,6 +254,19 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
         span=span, key=key,
         suggestion="correct whichever of the two is wrong, so that both give the same number",
     )
+
+
+def _number_fix(context: Context, number: str) -> Any:
+    """Write the emissions as ``number``, when the card gives them as a plain number (a text value
+    is CL106's to fix first)."""
+    card = context.card
+    path = ("emissions",) if isinstance(card.co2, dict) else ()
+    _, node = card.entry(CO2_KEY, *path)
+    if node is None or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    from carbonlint.fix import replace_node
+
+    return replace_node(card, node, number, f"write {number}")
 
 
 def _unit_name(unit: str | None) -> str:

@@ -33,7 +33,8 @@ rule(
     A factor of about a thousand (1000, give or take the plausibility-factor, 10 by default)
     between the reported number and the physical estimate is the signature of a unit slip: kilograms written in the grams field (1000 times too little), or
     grams from a tool that reports milligrams (1000 times too much). The message shows the
-    estimate's arithmetic.
+    estimate's arithmetic. The estimate alone does not prove the slip, so carbonlint fix
+    multiplies (or divides) by 1000 only with --unsafe-fixes.
     """,
     failing="""
     ---
@@ -53,6 +54,7 @@ rule(
       geographical_location: Germany
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -147,6 +149,18 @@ def _emissions_place(context: Context) -> tuple[Any, str]:
     return card.span_of(CO2_KEY, *path), ".".join([CO2_KEY, *path])
 
 
+def _unsafe_number_fix(context: Context, number: str) -> Any:
+    """The emissions rewritten as ``number``; unsafe, since only the estimate suggests it."""
+    card = context.card
+    path = ("emissions",) if isinstance(card.co2, dict) else ()
+    _, node = card.entry(CO2_KEY, *path)
+    if node is None or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    from carbonlint.fix import replace_node
+
+    return replace_node(card, node, number, f"write {number}", unsafe=True)
+
+
 def _contradicted_by_text(context: Context) -> bool:
     """The text already contradicts the number (CL301/CL302): that finding says it better."""
     from carbonlint.rules.consistency import emissions_against_text
@@ -185,6 +199,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             f"{key} is {format_grams(grams)} g, about 1000 times less than the estimate "
             f"{estimate.arithmetic}{where}: a kilogram figure in the grams field?",
             span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
+            fix=_unsafe_number_fix(context, format_grams(grams * 1000)),
         )
     elif low <= ratio <= high:
         yield Problem(
@@ -192,6 +207,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             f"{key} is {format_grams(grams)} g, about 1000 times more than the estimate "
             f"{estimate.arithmetic}{where}: milligrams in the grams field?",
             span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
+            fix=_unsafe_number_fix(context, format_grams(grams / 1000)),
         )
     else:
         direction = "more" if ratio > 1 else "less"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from carbonlint.card import CO2_KEY
-from carbonlint.findings import Category, Problem, Severity
+from carbonlint.findings import Category, Fix, Problem, Severity
 from carbonlint.grade import rank
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
@@ -177,7 +177,8 @@ rule(
     The short form (co2_eq_emissions: 12.5) is valid, and AutoTrain writes it, but it says
     nothing about the source, the training type, the location or the hardware. The mapping form
     keeps the number under 'emissions' and adds them. (The missing hardware, which decides the
-    reporting class, is reported separately by CL201.)
+    reporting class, is reported separately by CL201.) carbonlint fix --mapping-form rewrites the
+    short form as the mapping, with the number under 'emissions'.
     """,
     failing="""
     ---
@@ -194,6 +195,7 @@ rule(
       hardware_used: 1 x T4
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -316,13 +318,24 @@ def missing_fields(context: Context) -> Iterator[Problem]:
             "geographical_location and hardware_used",
             span=card.span_of(CO2_KEY), key=CO2_KEY,
             suggestion=f"write 'co2_eq_emissions:' then '  emissions: {_plain(card.co2)}' and the "
-            "other keys below it",
+            "other keys below it", fix=_mapping_fix(context),
         )
         return
     for name, (code, suggestion) in _FIELD_EXAMPLES.items():
         if co2.get(name) in (None, "") and name not in misspelled:
             yield Problem(code, f"{name} is missing from co2_eq_emissions", span=key_span,
                           key=f"{CO2_KEY}.{name}", suggestion=suggestion)
+
+
+def _mapping_fix(context: Context) -> Fix | None:
+    """The short form rewritten as the mapping (applied only with --mapping-form)."""
+    from carbonlint.fix import replace_node, scalar_to_mapping
+
+    replacement = scalar_to_mapping(context.card)
+    _, node = context.card.entry(CO2_KEY)
+    if replacement is None or node is None:
+        return None
+    return replace_node(context.card, node, replacement, "write the mapping form")
 
 
 def _plain(value: object) -> str:

@@ -118,7 +118,8 @@ rule(
     """
     The Hub reads "1.2 kg" or "0.21 in grams of CO2" as text, not as an amount: the emissions do
     not show and tools that read the metadata skip the model. Write the number of grams, without
-    quotes or unit: "1.2 kg" is 1200, "24.7 tonnes" is 24700000.
+    quotes or unit: "1.2 kg" is 1200, "24.7 tonnes" is 24700000. carbonlint fix writes it, except
+    for a figure with a comma ("1,200 g"), which is 1.2 in some languages and 1200 in others.
     """,
     failing="""
     ---
@@ -132,6 +133,7 @@ rule(
       emissions: 1200
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -139,7 +141,8 @@ rule(
     "co2_eq_emissions is a list; the spec wants a number or a mapping.",
     """
     A list of one-key entries (``- emissions: 12``) looks like a mapping but is a sequence: the Hub
-    finds no 'emissions' key in it. Remove the dashes.
+    finds no 'emissions' key in it. Remove the dashes. carbonlint fix does, when every entry has
+    one key and no key repeats.
     """,
     failing="""
     ---
@@ -155,6 +158,7 @@ rule(
       source: CodeCarbon
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -247,26 +251,32 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
             return Problem(
                 "CL108",
                 "co2_eq_emissions is a list; write a mapping (without the dashes) or a number",
-                span=span, key=key, suggestion=_list_suggestion(value),
+                span=span, key=key, suggestion=_list_suggestion(value), fix=_list_fix(context),
             )
         if isinstance(value, str):
             _, node = card.entry(CO2_KEY, *path)
             readings = reads_differently(node) if node is not None else None
             if readings is not None and isinstance(readings[1], (int, float)):
+                number = format_grams(readings[1])
                 return Problem(
                     "CL106",
                     f"{key}: {value} is text for PyYAML (YAML 1.1, used by huggingface_hub), "
                     "which wants a dot and a signed exponent (1.0e+3); YAML 1.2 reads a number",
-                    span=span, key=key, suggestion=f"write {format_grams(readings[1])}",
+                    span=span, key=key, suggestion=f"write {number}",
+                    fix=_number_fix(context, node, number),
                 )
             quantity = parse_quantity(value)
             if quantity is not None:
                 unit = f" {quantity.unit}" if quantity.unit else ""
+                grams = format_grams(quantity.grams)
+                # A unit is only grams in the emissions fields; a comma may be a decimal comma.
+                certain = (not quantity.unit or path in ((), ("emissions",))) and "," not in value
                 return Problem(
                     "CL106",
                     f"{key} is the text {value!r}, not a number: the spec wants grams "
-                    f"({format_grams(quantity.number)}{unit} is {format_grams(quantity.grams)} g)",
-                    span=span, key=key, suggestion=f"write {format_grams(quantity.grams)}",
+                    f"({format_grams(quantity.number)}{unit} is {grams} g)",
+                    span=span, key=key, suggestion=f"write {grams}",
+                    fix=_number_fix(context, node, grams) if certain else None,
                 )
         what = "grams of CO2" if not path or path == ("emissions",) else "a number"
         return Problem(
@@ -280,6 +290,28 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
             suggestion="join the items into one string" if isinstance(value, list) else None,
         )
     return Problem("CL102", f"{key} is {_describe(value)}, not {expected}", span=span, key=key)
+
+
+def _number_fix(context: Context, node: Any, number: str) -> Any:
+    """The fix that writes a text value as the plain number it means."""
+    from carbonlint.fix import replace_node
+
+    if node is None or not isinstance(number, str):
+        return None
+    return replace_node(context.card, node, number, f"write {number}")
+
+
+def _list_fix(context: Context) -> Any:
+    """The fix that removes the dashes of a list of one-key mappings."""
+    from carbonlint.fix import sequence_to_mapping
+
+    _, node = context.card.entry(CO2_KEY)
+    replacement = sequence_to_mapping(context.card, node) if node is not None else None
+    if replacement is None:
+        return None
+    from carbonlint.fix import replace_node
+
+    return replace_node(context.card, node, replacement, "write the entries as one mapping")
 
 
 def _list_suggestion(value: list[Any]) -> str | None:

@@ -7,6 +7,7 @@ each passes the schema (or the Hub ignores it) and each loses or distorts the re
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterator
 
 import yaml
@@ -80,7 +81,9 @@ rule(
     carbonlint also accepts the keys Sentence-Transformers and SetFit write from CodeCarbon:
     energy_consumed (kWh), hours_used, on_cloud, cpu_model and ram_total_size (GB). Any other key
     is ignored by the Hub: when it is a misspelling of a known key (geographic_location,
-    "hardware used"), the information is lost. The finding names the key meant.
+    "hardware used"), the information is lost. The finding names the key meant, and carbonlint
+    fix renames the key when the meant one is not given too and the name leaves no doubt about
+    the unit (co2, value, energy or duration could be kilograms, joules or seconds: not renamed).
     """,
     failing="""
     ---
@@ -96,6 +99,7 @@ rule(
       geographical_location: Frankfurt, Germany
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -120,6 +124,7 @@ rule(
       training_type: fine-tuning
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -129,7 +134,9 @@ rule(
     PyYAML implements YAML 1.1, where 24_700_000 is a number, yes/no/on/off are booleans, 1:30 is
     90 and 010 is 8, while 1e3 and 1.5e3 are text (1.1 wants a dot and a signed exponent:
     1.5e+3). YAML 1.2 parsers, used by most other languages and tools, read each the other way.
-    Write the plain digits (24700000, 1500) so that every tool reads the same number.
+    Write the plain digits (24700000, 1500) so that every tool reads the same number. carbonlint
+    fix removes the underscores; 010 (8 or 10?) and 1:30 (90 or an hour and a half?) are left to
+    the author.
     """,
     failing="""
     ---
@@ -143,6 +150,7 @@ rule(
       emissions: 24700000
     ---
     """,
+    fixable=True,
 )
 
 rule(
@@ -150,7 +158,9 @@ rule(
     "A top-level key looks like a misspelling of co2_eq_emissions.",
     """
     The Hub only reads emissions from the top-level key co2_eq_emissions. A card that reports
-    them under co2_eq_emission, co2-eq-emissions or CO2_eq_emissions reports nothing.
+    them under co2_eq_emission, co2-eq-emissions or CO2_eq_emissions reports nothing. carbonlint
+    fix renames a misspelling when co2_eq_emissions is not given too (another name, such as
+    carbon_emissions, is left to the author).
     """,
     failing="""
     ---
@@ -162,7 +172,14 @@ rule(
     co2_eq_emissions: 150
     ---
     """,
+    fixable=True,
 )
+
+
+# Names whose unit is anybody's guess (kg or g, J or kWh, s or h): renaming them into a spec key
+# would give the number a unit it may not have.
+_UNIT_UNCERTAIN = frozenset({"co2", "co2_eq", "value", "co2_emissions", "energy", "duration",
+                             "training_time"})
 
 
 def _normalise(key: str) -> str:
@@ -216,23 +233,33 @@ def unknown_keys(context: Context) -> Iterator[Problem]:
     card = context.card
     if not isinstance(card.co2, dict):
         return
+    unknown = [k for k in card.co2 if k not in KNOWN_KEYS]
+    meanings = Counter(meant_key(str(k)) for k in unknown)
     for key in card.co2:
         if key in KNOWN_KEYS:
             continue
         shown = f"{CO2_KEY}.{key}"
         meant = meant_key(str(key))
+        fix = None
         if meant is not None and meant in card.co2:
             message = f"unknown key '{key}' in {CO2_KEY}; '{meant}' is given too, so this one is ignored"
             suggestion = f"remove '{key}'"
         elif meant is not None:
             message = f"unknown key '{key}' in {CO2_KEY}: did you mean '{meant}'? The Hub ignores '{key}'"
             suggestion = f"rename '{key}' to '{meant}'"
+            # Two keys meaning the same one would both become it: a duplicate. Leave those.
+            if isinstance(key, str) and _normalise(key) not in _UNIT_UNCERTAIN and meanings[meant] == 1:
+                key_node, _ = card.entry(CO2_KEY, key)
+                if key_node is not None:
+                    from carbonlint.fix import replace_node
+
+                    fix = replace_node(card, key_node, meant, suggestion)
         else:
             message = (f"unknown key '{key}' in {CO2_KEY}; the Hub ignores it (known keys: "
                        f"{', '.join(SPEC_KEYS)}; extensions: {', '.join(EXTENSION_KEYS)})")
             suggestion = None
         yield Problem("CL107", message, span=card.span_of(CO2_KEY, key, key=True), key=shown,
-                      suggestion=suggestion)
+                      suggestion=suggestion, fix=fix)
 
 
 @check("CL109")
@@ -245,15 +272,21 @@ def training_type(context: Context) -> Iterator[Problem]:
         return
     key = f"{CO2_KEY}.training_type"
     meant = canonical_training_type(value)
+    fix = None
     if meant is not None:
         message = f"training_type {value!r} is not the documented spelling: write '{meant}'"
         suggestion = f"write '{meant}'"
+        _, node = card.entry(CO2_KEY, "training_type")
+        if node is not None:
+            from carbonlint.fix import in_node_style, replace_node
+
+            fix = replace_node(card, node, in_node_style(node, meant), suggestion)
     else:
         message = (f"training_type {value!r} is neither 'pre-training' nor 'fine-tuning'; leave "
                    "the key out when the type is not known")
         suggestion = "write 'pre-training' or 'fine-tuning', or remove the key"
     yield Problem("CL109", message, span=card.span_of(CO2_KEY, "training_type"), key=key,
-                  suggestion=suggestion)
+                  suggestion=suggestion, fix=fix)
 
 
 @check("CL111")
@@ -282,7 +315,27 @@ def yaml_version(context: Context) -> Iterator[Problem]:
             f"{key}: {value_node.value} is {_reading(old)} for PyYAML (YAML 1.1, which "
             f"huggingface_hub uses) but {_reading(new)} for YAML 1.2 parsers",
             span=card.span(value_node), key=key, suggestion=fix,
+            fix=_digits_fix(card, value_node, old),
         )
+
+
+def _digits_fix(card: Any, node: yaml.ScalarNode, old: Any) -> Any:
+    """Write 24_700_000 as 24700000: the same digits, which both YAML versions read as the number
+    PyYAML (and so the Hub) read. Anything else (010, 1:30) is a guess, and is not fixed."""
+    from carbonlint.yaml12 import resolve_core
+
+    digits = node.value.replace("_", "")
+    if digits == node.value or not _is_number(old) or not math.isfinite(old):
+        return None
+    try:
+        both = yaml.safe_load(digits), resolve_core(digits)
+    except yaml.YAMLError:
+        return None
+    if not all(_is_number(r) and r == old for r in both):
+        return None
+    from carbonlint.fix import replace_node
+
+    return replace_node(card, node, digits, f"write {digits}")
 
 
 def _is_number(value: Any) -> bool:
@@ -300,6 +353,8 @@ def _reading(value: Any) -> str:
 @check("CL112")
 def co2_key_misspelled(context: Context) -> Iterator[Problem]:
     card = context.card
+    found: list[Problem] = []
+    candidates: list[str] = []
     for key in card.metadata:
         if not isinstance(key, str) or key == CO2_KEY:
             continue
@@ -309,13 +364,23 @@ def co2_key_misspelled(context: Context) -> Iterator[Problem]:
             continue
         import difflib
 
-        if norm == CO2_KEY or difflib.SequenceMatcher(None, norm, CO2_KEY).ratio() >= 0.85 or norm in (
-            "co2_emissions", "co2_eq", "carbon_emissions", "co2eq_emissions"
-        ):
+        misspelled = norm == CO2_KEY or difflib.SequenceMatcher(None, norm, CO2_KEY).ratio() >= 0.85
+        if misspelled or norm in ("co2_emissions", "co2_eq", "carbon_emissions", "co2eq_emissions"):
             also = " (co2_eq_emissions is given too, so this one is ignored)" if card.has_co2 else ""
-            yield Problem(
+            suggestion = "remove it" if card.has_co2 else f"rename '{key}' to 'co2_eq_emissions'"
+            fix = None
+            if misspelled and not card.has_co2:
+                candidates.append(key)
+                key_node, _ = card.entry(key)
+                if key_node is not None:
+                    from carbonlint.fix import replace_node
+
+                    fix = replace_node(card, key_node, CO2_KEY, suggestion)
+            found.append(Problem(
                 "CL112",
                 f"'{key}' is not read by the Hub: the key is 'co2_eq_emissions'{also}",
-                span=card.span_of(key, key=True), key=key,
-                suggestion="remove it" if card.has_co2 else f"rename '{key}' to 'co2_eq_emissions'",
-            )
+                span=card.span_of(key, key=True), key=key, suggestion=suggestion, fix=fix,
+            ))
+    for problem in found:
+        # Two misspellings would both become co2_eq_emissions: which one is meant is a guess.
+        yield problem if len(candidates) < 2 else problem._replace(fix=None)
