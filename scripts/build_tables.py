@@ -20,7 +20,6 @@ import json
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -659,7 +658,7 @@ def accuracy_rows(rows: Iterable[dict[str, str]]) -> list[list[str]]:
         if not parsed:
             out.append([row["model"], f"{row['hardware']} -> not recognised", *[""] * 6])
             continue
-        device = replace(parsed[0], count=1)
+        device = parsed[0]._replace(count=1)
         pue = float(row["pue"]) if row["pue"] else None
         est = estimate([device], float(row["accelerator_hours"]), row["location"], pue)
         fallback = ", fallback" if est.grid.fallback else ""

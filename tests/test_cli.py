@@ -91,7 +91,7 @@ def test_json_matches_the_interface(run, repo: Path) -> None:
     assert first == {
         "code": "CL106", "category": "schema", "severity": "error", "line": 4, "column": 14,
         "end_line": 4, "end_column": 22, "key": "co2_eq_emissions.emissions",
-        "message": first["message"], "suggestion": "write 1200", "fixable": False,
+        "message": first["message"], "suggestion": "write 1200", "fixable": True,
     }
     assert good["findings"] == [] and good["reporting_class"] == "awareness"
     assert data["summary"] == {"files": 2, "errors": 1, "warnings": 2, "infos": 2,

@@ -7,7 +7,6 @@ import csv
 import json
 import subprocess
 import sys
-from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -354,7 +353,7 @@ def test_reference_run_within_factor_of_ten(row: dict[str, str]) -> None:
     """Accelerator-hours on one device equal N devices for the wall-clock time."""
     parsed = parse_hardware(row["hardware"])
     assert parsed, row["hardware"]
-    device = replace(parsed[0], count=1)
+    device = parsed[0]._replace(count=1)
     pue = float(row["pue"]) if row["pue"] else None
     result = estimate([device], float(row["accelerator_hours"]), row["location"], pue)
     published = float(row["emissions_tco2eq"]) * 1e6

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,9 @@ from conftest import codes, lint_bytes
 RULES = all_rules()
 # Examples that need a configuration to show their rule (documented in each rule's text).
 EXAMPLE_CONFIG = {"CL200": {"require_emissions": True}, "CL210": {"min_class": "awareness"}}
+# CL310/CL311 compare with a CodeCarbon file: the one their documentation describes.
+_CODECARBON = {"codecarbon": str(Path(__file__).resolve().parent / "data" / "codecarbon" / "v2.csv")}
+EXAMPLE_CONFIG.update({"CL310": _CODECARBON, "CL311": _CODECARBON})
 
 
 def example_bytes(example: str) -> bytes:

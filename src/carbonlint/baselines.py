@@ -17,10 +17,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, NamedTuple
 
 FORMAT = 1
 
@@ -147,8 +145,7 @@ T = TypeVar("T")
 # Records: what a builder reads, from a CSV or from the Hub.
 
 
-@dataclass(frozen=True)
-class ModelRecord:
+class ModelRecord(NamedTuple):
     """One model that reported emissions. ``None`` means the source did not say."""
 
     model_id: str
@@ -553,6 +550,8 @@ def build_from_csv(path: str | Path) -> dict[str, Any]:
     import csv
     import hashlib
 
+    from pathlib import Path  # only for building and explicit files: not on the check path
+
     path = Path(path)
     raw = path.read_bytes()
     try:
@@ -590,8 +589,7 @@ def dumps(baseline: Mapping[str, Any]) -> str:
 # Loading.
 
 
-@dataclass(frozen=True)
-class GroupStats:
+class GroupStats(NamedTuple):
     key: str
     description: str
     n: int
@@ -604,8 +602,7 @@ class GroupStats:
         return self.quantiles_g.get("p50")
 
 
-@dataclass(frozen=True)
-class MetricBoundaries:
+class MetricBoundaries(NamedTuple):
     name: str
     better: str  # "lower" | "higher"
     percentiles: tuple[int, ...]
@@ -614,8 +611,7 @@ class MetricBoundaries:
     unit: str
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(NamedTuple):
     generated: str | None
     source: Mapping[str, Any]
     groups: Mapping[str, GroupStats]
@@ -688,6 +684,8 @@ def load(path: str | Path | None = None) -> Baseline:
     """The baseline at ``path``, or the one shipped in the package (read once, then cached)."""
     if path is None:
         return _shipped()
+    from pathlib import Path  # only for building and explicit files: not on the check path
+
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

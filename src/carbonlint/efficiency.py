@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from carbonlint.baselines import (
     MAD_TO_SIGMA,
@@ -37,8 +36,7 @@ WEIGHTS: dict[str, float] = {
 LETTERS = "ABCDE"
 
 
-@dataclass(frozen=True)
-class EfficiencyInputs:
+class EfficiencyInputs(NamedTuple):
     emissions_g: float | None
     size_bytes: float | None = None  # the model's weight file
     dataset_size: float | None = None  # bytes
@@ -103,8 +101,7 @@ def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None
     }
 
 
-@dataclass(frozen=True)
-class Outlier:
+class Outlier(NamedTuple):
     emissions_g: float
     group: str
     description: str  # "computer-vision models"

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Hardware:
+class Hardware(NamedTuple):
     """``count`` devices of one kind, at ``watts_each`` (TDP, or measured average for TPUs)."""
 
     count: int
@@ -35,8 +33,7 @@ class Hardware:
         return self.count * self.watts_each
 
 
-@dataclass(frozen=True)
-class GridMatch:
+class GridMatch(NamedTuple):
     g_per_kwh: float
     name: str
     source: str
@@ -45,8 +42,7 @@ class GridMatch:
     country: str = ""  # ISO 3166-1 alpha-2 of the zone ("US" for "East US"); "" for WORLD
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     grams: float
     kwh: float  # energy including PUE
     watts: float  # total rated power; 0 when the energy was given directly
@@ -160,8 +156,7 @@ def hardware_key(name: str) -> str:
     return " ".join(rest + memory + forms)
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     key: str
     name: str
     kind: str

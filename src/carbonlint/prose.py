@@ -24,18 +24,16 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from carbonlint.findings import Span
 
 __all__ = ["Fact", "ProseFacts", "extract"]
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One statement found in the body.
 
     ``kind`` is one of ``emissions_g``, ``energy_kwh``, ``hours``, ``hardware``, ``location``,
@@ -54,8 +52,7 @@ class Fact:
     span: Span
 
 
-@dataclass(frozen=True)
-class ProseFacts:
+class ProseFacts(NamedTuple):
     facts: tuple[Fact, ...]
     # The heading of the card's environmental section, if it has one.
     environmental_section: Span | None = None
