@@ -6,8 +6,9 @@ the Hub wants grams as a number, so each of these is a finding with the value in
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Grams per unit. "t"/"ton"/"tonne" are metric tonnes: model cards quoting short tons are not known.
 GRAMS_PER_UNIT = {
@@ -28,15 +29,19 @@ _UNIT = (
     r"(?P<unit>mg|kg|kilo ?grams?|g|grams?|kt|t|metric tons?|tonnes?|tons?)"
 )
 # number, optional "in"/"of", unit, then optional "CO2", "CO2eq", "of CO2", "CO₂e"...; nothing else.
-_QUANTITY = re.compile(
-    rf"^\s*~?\s*{_NUMBER}\s*(?:in\s+)?{_UNIT}\.?\s*(?:of\s+)?(?:co2|co₂)?(?:[-_ ]?eq?(?:uivalent)?)?\.?\s*$",
-    re.IGNORECASE,
+_QUANTITY = (
+    rf"^\s*~?\s*{_NUMBER}\s*(?:in\s+)?{_UNIT}\.?\s*(?:of\s+)?(?:co2|co₂)?(?:[-_ ]?eq?(?:uivalent)?)?\.?\s*$"
 )
-_PLAIN_NUMBER = re.compile(rf"^\s*{_NUMBER}\s*$")
+_PLAIN_NUMBER = rf"^\s*{_NUMBER}\s*$"
 
 
-@dataclass(frozen=True)
-class Quantity:
+@functools.lru_cache(maxsize=None)
+def _pattern(source: str) -> re.Pattern[str]:
+    """Compiled on first use: most cards never write a number as text."""
+    return re.compile(source, re.IGNORECASE)
+
+
+class Quantity(NamedTuple):
     grams: float
     number: float
     unit: str  # normalised: "g", "kg", "t", ... ; "" for a bare number
@@ -59,11 +64,11 @@ def _number(text: str) -> float:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The grams a string means, or None if it is not a number with a mass unit."""
-    plain = _PLAIN_NUMBER.match(text)
+    plain = _pattern(_PLAIN_NUMBER).match(text)
     if plain:
         number = _number(plain.group("number"))
         return Quantity(number, number, "")
-    match = _QUANTITY.match(text)
+    match = _pattern(_QUANTITY).match(text)
     if not match:
         return None
     number = _number(match.group("number"))
