@@ -370,7 +370,8 @@ def test_build_from_hub_maps_the_listing_to_records(tmp_path: Path) -> None:
         result = build(hub, tmp_path)
         listing = hub.served("listing")
     assert result.returncode == 0, result.stderr
-    assert "kept 42 of 44 rows from 44 models listed on" in result.stderr
+    assert ("kept 42 of 44 rows (dropped emissions not understood: 1, no co2_eq_emissions in "
+            "the card data: 1) from 44 models listed on") in result.stderr
     assert "(the whole listing)" in result.stderr
     data = json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))
     assert data["source"]["kind"] == "hub" and data["source"]["complete"] is True
@@ -596,17 +597,20 @@ def test_ordered_map_keeps_order_and_a_bounded_window() -> None:
 
 def test_judge_reads_hub_info_for_the_label() -> None:
     from carbonlint.card import parse_bytes
-    from carbonlint.checker import check_card
+    from carbonlint.checker import Context
     from carbonlint.config import Config
+    from carbonlint.judge import efficiency_for
 
     card = parse_bytes(PLAIN.replace(b"license: mit", b"co2_eq_emissions: 40"), "hf://acme/x")
+    assert efficiency_for(Context(card, Config()))["missing"][:3] == [
+        "size_efficiency", "dataset_efficiency", "downloads"]
     card.hub_info = hubmod.HubInfo("acme/x", downloads=50_000, size_bytes=2e9,
-                                   pipeline_tag="automatic-speech-recognition")
-    efficiency = check_card(card, Config()).efficiency
+                                   pipeline_tag="image-classification")
+    efficiency = efficiency_for(Context(card, Config()))
     assert efficiency is not None
     assert efficiency["metrics"]["downloads"]["value"] == 50_000
     assert efficiency["metrics"]["size_efficiency"]["value"] == pytest.approx(2e9 / 40)
-    assert efficiency["peer_group"] == "domain:audio"  # the Hub's pipeline tag, the card has none
+    assert efficiency["peer_group"] == "domain:cv"  # the Hub's pipeline tag, the card has none
 
 
 def test_record_from_listing_entries() -> None:

@@ -129,11 +129,15 @@ def hub_info_from(model: ModelInfo) -> HubInfo:
 
 
 def model_from_item(item: Any) -> ModelInfo | None:
-    """huggingface_hub's ModelInfo for one listing entry, or None when the entry is malformed."""
+    """huggingface_hub's ModelInfo for one listing entry, or None when the entry is malformed.
+
+    cardData is left out: ModelInfo would turn it into a ModelCardData, which drops a
+    model-index it finds invalid (and logs a warning for each); readers take it raw instead.
+    """
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
         return None
     try:
-        return ModelInfo(**item)
+        return ModelInfo(**{k: v for k, v in item.items() if k not in ("cardData", "card_data")})
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -507,8 +511,9 @@ def record_from(item: Any) -> ModelRecord | str:
     model = model_from_item(item)
     if model is None:
         return "malformed listing entry"
-    card = model.card_data
-    co2 = card.get("co2_eq_emissions") if card is not None else None
+    card = item.get("cardData")
+    card = card if isinstance(card, dict) else {}
+    co2 = card.get("co2_eq_emissions")
     if co2 is None:
         return "no co2_eq_emissions in the card data"
     grams = understood_grams(co2)
@@ -527,7 +532,7 @@ def record_from(item: Any) -> ModelRecord | str:
         autotrain=("autotrain" in {t.lower() for t in hub.tags}) if model.tags is not None else None,
         size_bytes=hub.size_bytes,
         downloads=hub.downloads,
-        performance=performance_metrics(card.to_dict()) or None,
+        performance=performance_metrics(card) or None,
         created_at=hub.created_at,
     )
 
@@ -637,7 +642,7 @@ class Checkpoint:
     def commit_page(self, number: int, outcomes: list[tuple[str, ModelRecord | str]],
                     next_url: str | None, skip: int, done: bool) -> None:
         entries: list[dict[str, Any]] = [
-            {"id": model_id, "record": dataclasses.asdict(outcome)}
+            {"id": model_id, "record": outcome._asdict()}
             if isinstance(outcome, ModelRecord) else {"id": model_id, "rejected": outcome}
             for model_id, outcome in outcomes
         ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from functools import cache
+from functools import cache, cached_property
 from itertools import accumulate
 from typing import Iterable, NamedTuple
 
@@ -198,92 +198,177 @@ _PLAIN_LABELS = frozenset(
 
 
 class _Regexes:
-    """Every compiled pattern; built once, on the first call to :func:`extract`."""
+    """Every compiled pattern, each compiled the first time a card needs it: compiling them all
+    costs ~12 ms, and most cards need only some (a card without digits, no quantity pattern)."""
 
-    def __init__(self) -> None:
-        labels = _alternation(_FIELD_OF)
-        self.line_break = re.compile(r"\r\n|\r|\n")
-        self.fence_open = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-        self.fence_close = re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
-        self.list_item = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-        self.heading_start = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-        self.inline_token = re.compile(r"`+|<!--")
-        self.backticks = re.compile(r"`+")
+    @cached_property
+    def labels(self) -> str:
+        return _alternation(_FIELD_OF)
 
-        self.num = _compile(_NUM)
+    @cached_property
+    def line_break(self) -> re.Pattern[str]:
+        return re.compile(r"\r\n|\r|\n")
+
+    @cached_property
+    def fence_open(self) -> re.Pattern[str]:
+        return re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})(?P<info>.*)")
+
+    @cached_property
+    def fence_close(self) -> re.Pattern[str]:
+        return re.compile(r"[ \t]*(?:>[ \t]*)*(?P<fence>`{3,}|~{3,})[ \t]*")
+
+    @cached_property
+    def list_item(self) -> re.Pattern[str]:
+        return re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+
+    @cached_property
+    def heading_start(self) -> re.Pattern[str]:
+        return re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
+    @cached_property
+    def inline_token(self) -> re.Pattern[str]:
+        return re.compile(r"`+|<!--")
+
+    @cached_property
+    def backticks(self) -> re.Pattern[str]:
+        return re.compile(r"`+")
+
+    @cached_property
+    def num(self) -> re.Pattern[str]:
+        return _compile(_NUM)
+
+    @cached_property
+    def quantity(self) -> re.Pattern[str]:
         # Mass and energy in one pass: both start with a number.
-        self.quantity = _compile(_NUM + _GAP + f"(?:{_MASS_UNIT}|{_ENERGY_UNIT})")
-        self.mass_after = _compile(_GAP + _MASS_UNIT)
-        self.energy_after = _compile(_GAP + _ENERGY_UNIT)
+        return _compile(_NUM + _GAP + f"(?:{_MASS_UNIT}|{_ENERGY_UNIT})")
+
+    @cached_property
+    def mass_after(self) -> re.Pattern[str]:
+        return _compile(_GAP + _MASS_UNIT)
+
+    @cached_property
+    def energy_after(self) -> re.Pattern[str]:
+        return _compile(_GAP + _ENERGY_UNIT)
+
+    @cached_property
+    def time_after(self) -> re.Pattern[str]:
         # In the "Hours used" field, "1000 GPU hours" is still the hours the author means.
-        self.time_after = _compile(_GAP + r"(?:(?:gpu|tpu)[ \t-]?)?" + _TIME_UNIT)
+        return _compile(_GAP + r"(?:(?:gpu|tpu)[ \t-]?)?" + _TIME_UNIT)
+
+    @cached_property
+    def marker(self) -> re.Pattern[str]:
         # "CO2", "CO2eq", "CO2-eq", "CO₂e", "of CO2 equivalent", "carbon dioxide", "carbon".
-        self.marker = _compile(
-            r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
-            r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)"
-        )
+        return _compile(
+                r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
+                r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)"
+            )
+
+    @cached_property
+    def rate(self) -> re.Pattern[str]:
         # "0.4 kg CO2/kWh", "16 tonnes of CO2 per year": an intensity or a rate, not an amount.
-        self.rate = _compile(
-            r"[ \t]*(?:/|per\b|each\b|every\b|annually\b|yearly\b"
-            r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)"
-        )
+        return _compile(
+                r"[ \t]*(?:/|per\b|each\b|every\b|annually\b|yearly\b"
+                r"|an?[ \t]+(?:year|month|week|day|hour|kwh)\b)"
+            )
+
+    @cached_property
+    def wordy_tail(self) -> re.Pattern[str]:
         # After a number without a unit: "36 (8 GPUs)" and "**36**" are still 36; "36 x 8",
         # "36 * 8", "36%" or "36 GPUs" are not.
-        self.wordy_tail = _compile(r"[ \t]*(?:[a-z%/\u00d7]|\*[ \t]*[0-9])")
+        return _compile(r"[ \t]*(?:[a-z%/\u00d7]|\*[ \t]*[0-9])")
 
-        self.label = _compile("\n" + _LABEL.replace("{labels}", labels))
-        self.first_label = _compile(_LABEL.replace("{labels}", labels))
-        self.label_prefix = _compile(_LABEL_PREFIX)
+    @cached_property
+    def label(self) -> re.Pattern[str]:
+        return _compile("\n" + _LABEL.replace("{labels}", self.labels))
+
+    @cached_property
+    def first_label(self) -> re.Pattern[str]:
+        return _compile(_LABEL.replace("{labels}", self.labels))
+
+    @cached_property
+    def label_prefix(self) -> re.Pattern[str]:
+        return _compile(_LABEL_PREFIX)
+
+    @cached_property
+    def hint(self) -> re.Pattern[str]:
         # "(in grams)", "(kg CO2eq)", "(tCO2e)", "(kWh)", "(hours)".
-        self.hint = _compile(
-            r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
-            r"(?:(?:of[ \t]+)?(?:co2|co\u2082)(?:[ \t-]?(?:eq|e|equivalents?))?)?[ \t]*"
-        )
-        self.placeholder = _compile(
-            r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
-            r"|not[ \t]+(?:specified|available|known|reported)"
-            r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
-            r"|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
-        )
-        self.link = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+        return _compile(
+                r"[ \t]*(?:in[ \t]+)?(?P<unit>[a-z][a-z \t-]*?)[ \t]*"
+                r"(?:(?:of[ \t]+)?(?:co2|co\u2082)(?:[ \t-]?(?:eq|e|equivalents?))?)?[ \t]*"
+            )
 
+    @cached_property
+    def placeholder(self) -> re.Pattern[str]:
+        return _compile(
+                r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
+                r"|not[ \t]+(?:specified|available|known|reported)"
+                r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
+                r"|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
+            )
+
+    @cached_property
+    def link(self) -> re.Pattern[str]:
+        return re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
+
+    @cached_property
+    def cue(self) -> re.Pattern[str]:
         # Words that make a bare "kg" or "tonnes" an amount of CO2 ("The training emitted
         # 24.7 tonnes", "Carbon emissions: 12 kg").
-        self.cue = _compile(
-            r"\b(?:emi(?:tted|ssions?|ts?|tting)|co2|co\u2082|carbon|footprint|ghg|greenhouse)"
-        )
+        return _compile(
+                r"\b(?:emi(?:tted|ssions?|ts?|tting)|co2|co\u2082|carbon|footprint|ghg|greenhouse)"
+            )
+
+    @cached_property
+    def sentence_end(self) -> re.Pattern[str]:
         # On the original case: ". " before a capital ends a sentence, "approx. 5" does not.
-        self.sentence_end = _compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
+        return _compile(r"[!?;]|\.[ \t]+(?=[A-Z])")
+
+    @cached_property
+    def hours(self) -> re.Pattern[str]:
         # "trained for 3 days", "fine-tuning took 45 minutes", "Training time: 36 hours".
         # Each branch starts with a letter (the lookbehind comes after it): the engine can
         # skip ahead to t, f or p.
-        self.hours = _compile(
-            r"(?:t(?<!\wt)rain|f(?<!\wf)ine-?tun|p(?<!\wp)re-?train)(?:ed|ing)[ \t]+"
-            r"(?:for|in|over|took|lasted|ran[ \t]+for"
-            r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
-            r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
-            + _NUM + _GAP + _TIME_UNIT
-        )
-        # "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs": a count and a known accelerator.
-        self.hardware = _compile(
-            r"[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
-            r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
-            r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
-            r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?(?:-[0-9]+)?)"
-            r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
-            r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?|pods?|slices?))?(?!\w)"
-        )
-        # "TPU v3-8": the slice size is the count.
-        self.tpu_slice = _compile(
-            r"tpu(?<![\w.,+/-]tpu)[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?(?!\w)"
-        )
+        return _compile(
+                r"(?:t(?<!\wt)rain|f(?<!\wf)ine-?tun|p(?<!\wp)re-?train)(?:ed|ing)[ \t]+"
+                r"(?:for|in|over|took|lasted|ran[ \t]+for"
+                r"|(?:time|duration)[ \t]*(?:was|of|is|:))"
+                r"[ \t]+(?:(?:about|approximately|approx\.|roughly|around|over|nearly|almost|~)[ \t]*)?"
+                + _NUM + _GAP + _TIME_UNIT
+            )
 
-        self.heading = _compile("\n" + _HEADING)
-        self.first_heading = _compile(_HEADING)
+    @cached_property
+    def hardware(self) -> re.Pattern[str]:
+        # "8 A100s", "8 x A100 80GB", "64 NVIDIA V100 GPUs": a count and a known accelerator.
+        return _compile(
+                r"[0-9](?<![\w.,+/-][0-9])(?<![0-9][ \t][0-9])[0-9]{0,5}[ \t]*(?:[x\u00d7*][ \t]*)?"
+                r"(?:(?:nvidia|amd|google|tesla|geforce)[ \t]+){0,2}"
+                r"(?:[ahvpl][0-9]{2,3}[gs]?|a[0-9]{4}|gh200|b200|t4|k80|mi[0-9]{3}x?"
+                r"|(?:rtx|gtx)[ \t]?[0-9]{3,4}(?:[ \t]?ti)?|tpu[ \t-]?v[0-9][a-z]?(?:-[0-9]+)?)"
+                r"(?:[ \t-]?(?:sxm[0-9]?|pcie|[0-9]{2,3}[ \t]?gb)){0,3}s?"
+                r"(?:[ \t]+(?:gpus?|tpus?|accelerators?|chips?|cards?|pods?|slices?))?(?!\w)"
+            )
+
+    @cached_property
+    def tpu_slice(self) -> re.Pattern[str]:
+        # "TPU v3-8": the slice size is the count.
+        return _compile(
+                r"tpu(?<![\w.,+/-]tpu)[ \t-]?v[0-9][a-z]?-[0-9]+(?:[ \t]+(?:pods?|slices?))?(?!\w)"
+            )
+
+    @cached_property
+    def heading(self) -> re.Pattern[str]:
+        return _compile("\n" + _HEADING)
+
+    @cached_property
+    def first_heading(self) -> re.Pattern[str]:
+        return _compile(_HEADING)
+
+    @cached_property
+    def environmental(self) -> re.Pattern[str]:
         # "Environmental", not "Environment": "## Environment" is usually the software setup.
-        self.environmental = _compile(
-            r"\b(?:environmental|carbon|co2|emissions?|footprint|sustainability)\b|co\u2082"
-        )
+        return _compile(
+                r"\b(?:environmental|carbon|co2|emissions?|footprint|sustainability)\b|co\u2082"
+            )
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -563,8 +648,10 @@ def _quantity_fact(
 
 
 def _template_facts(body: _Body) -> list[Fact]:
-    rx = _regexes()
     facts: list[Fact] = []
+    if ":" not in body.folded:
+        return facts  # every field line has its colon; spares compiling the label pattern
+    rx = _regexes()
     for match in body.line_starts(rx.label, rx.first_label):
         line_format = _field_line_format(match)
         if line_format is not None:
@@ -675,10 +762,15 @@ _CUE_WINDOW = 80
 
 
 def _free_text_facts(body: _Body) -> list[Fact]:
-    rx = _regexes()
     folded = body.folded
+    # Every free-text fact starts with a number; and a pattern is compiled only for a text that
+    # holds the words it cannot match without (compiling them all costs ~10 ms a process).
+    if not any(digit in folded for digit in "0123456789"):
+        return []
+    rx = _regexes()
     facts = _free_quantities(body)
-    for match in rx.hours.finditer(folded):
+    hours = rx.hours.finditer(folded) if "train" in folded or "tun" in folded else ()
+    for match in hours:
         if not rx.rate.match(folded, match.end()):
             fact = _quantity_fact(body, match, match.end(), "hours", _unit(match["time"]),
                                   "free-text", None)
@@ -687,7 +779,7 @@ def _free_text_facts(body: _Body) -> list[Fact]:
     counted = [(match.start(), match.end()) for match in rx.hardware.finditer(folded)]
     ends = [end for _, end in counted]
     slices = []
-    for match in rx.tpu_slice.finditer(folded):
+    for match in rx.tpu_slice.finditer(folded) if "tpu" in folded else ():
         # "16 TPU v3-8 slices" is already a counted match; a slice inside it is not another.
         index = bisect_right(ends, match.start())
         if index == len(counted) or counted[index][0] >= match.end():
