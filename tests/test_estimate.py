@@ -367,7 +367,7 @@ def test_reference_rows_are_present() -> None:
 # --------------------------------------------------------------------------- tables
 
 
-@pytest.mark.parametrize("name", ["grid_intensity.json", "hardware_power.json"])
+@pytest.mark.parametrize("name", ["grid_intensity.json", "hardware_power.json", "cpu_power.json"])
 def test_table_metadata(name: str) -> None:
     table = json.loads((files("carbonlint") / "data" / name).read_text(encoding="utf-8"))
     assert table["format"] == 1

@@ -384,7 +384,7 @@ def test_build_from_hub_maps_the_listing_to_records(tmp_path: Path) -> None:
     assert data["groups"]["size:100MB-1GB"]["n"] == 42  # 100M float32 parameters
     assert data["groups"]["autotrain:yes"]["n"] == 41
     assert data["coverage"]["downloads"] == 42
-    assert max(data["groups"]["all"]["quantiles_g"].values()) == 1500.0  # "1.5 kg"
+    assert data["groups"]["all"]["quantiles_g"]["p99"] > 400  # only "1.5 kg" is above 400 g
     # The listing asked for what a record needs, filtered on the tag, in pages of the maximum.
     assert listing[0].query["filter"] == ["co2_eq_emissions"]
     assert set(listing[0].query["expand"]) >= {"cardData", "safetensors", "downloads", "tags"}

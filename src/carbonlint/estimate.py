@@ -73,6 +73,10 @@ def _hardware_table() -> dict[str, Any]:
     return _table("hardware_power.json")
 
 
+def _cpu_table() -> dict[str, Any]:
+    return _table("cpu_power.json")
+
+
 # --------------------------------------------------------------------------- hardware
 
 # Words that name a vendor, a product line or the device class but never tell two models
@@ -202,7 +206,7 @@ def _cpu_index() -> dict[str, list[str]]:
     """CPU keys by each of their model-number tokens: 4,700 rows are too many to scan, or
     to turn into entries, for every card."""
     index: dict[str, list[str]] = {}
-    for key in _hardware_table()["cpus"]:
+    for key in _cpu_table()["cpus"]:
         for token in key.split():
             if any(c.isdigit() for c in token):
                 index.setdefault(token, []).append(key)
@@ -210,7 +214,7 @@ def _cpu_index() -> dict[str, list[str]]:
 
 
 def _cpus(tokens: Iterable[str]) -> list[_Entry]:
-    rows, index = _hardware_table()["cpus"], _cpu_index()
+    rows, index = _cpu_table()["cpus"], _cpu_index()
     keys = {key for token in tokens for key in index.get(token, ())}
     return [_entry(key, rows[key][1], "cpu", rows[key][0]) for key in sorted(keys)]
 

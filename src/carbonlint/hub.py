@@ -713,6 +713,6 @@ def mine(client: HubClient, *, limit: int | None = None, checkpoint: Checkpoint 
             checkpoint.commit_page(mining.pages, outcomes, mining.next_url, mining.skip, mining.done)
         progress(len(outcomes))
         skip = 0
-        if mining.done or not finished_page:
-            break
+        if mining.done or not finished_page or (limit is not None and mining.listed >= limit):
+            break  # asking for one more page would list models this run will not take
     return mining
