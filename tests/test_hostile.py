@@ -155,3 +155,27 @@ def test_any_co2_value_is_checked_without_crashing(value: object) -> None:
     assert report.error is None
     for finding in report.findings:
         assert finding.span is not None, finding
+
+
+# Bodies built from the pieces the prose reader looks for, in any order and mix.
+body_text = st.lists(
+    st.sampled_from(list("0123456789.,: -*#`~<>!\n\r\tkgtCOco2₂eqWhMh xA100V TPUv3-8")
+                    + ["kg", "CO2", "tonnes", "kWh", "hours", "trained for", "emitted",
+                       "Hardware Type:", "Carbon Emitted:", "Compute Region:", "GPU Model",
+                       "[More Information Needed]", "<!--", "-->", "```", "us-east-1",
+                       "France", "\u2028", "é"]),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=body_text, value=st.sampled_from(["0", "5.6", "1200", "-1", "'1.2 kg'", "TBD", ".nan"]),
+       extra=st.sampled_from(["", "\n  hardware_used: 8 x A100", "\n  hours_used: 36",
+                              "\n  energy_consumed: 0.03", "\n  geographical_location: France"]))
+def test_every_rule_survives_any_body(body: str, value: str, extra: str) -> None:
+    text = f"---\npipeline_tag: text-classification\nco2_eq_emissions:\n  emissions: {value}{extra}\n---\n{body}"
+    report = lint_text(text)
+    assert report.error is None, report.error
+    lines = text.count("\n") + text.count("\r") + 2
+    for finding in report.findings:
+        assert finding.span is None or 1 <= finding.span.line <= lines
