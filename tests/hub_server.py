@@ -21,6 +21,7 @@ a test can count what the client fetched. Run it standalone to poke at it with c
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import threading
@@ -174,6 +175,9 @@ def _offset(cursor: str) -> int:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as huggingface_hub's pooled client expects
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (40 ms a response), which no real server adds.
+    disable_nagle_algorithm = True
     server: Any
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet tests
@@ -252,7 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _info(self, rest: str, query: dict[str, list[str]], head: bool) -> None:
         model_id, _, revision = rest.partition("/revision/")
         if model_id in self.hub.renamed:
-            target = f"/api/models/{self.hub.renamed[model_id]}" + (f"/revision/{revision}" if revision else "")
+            target = f"/api/models/{self.hub.renamed[model_id]}"
+            target += f"/revision/{revision}" if revision else ""
             self._redirect(target + (f"?{urlencode(query, doseq=True)}" if query else ""), head)
             return
         model = self._visible(model_id)
@@ -340,6 +345,7 @@ def sample_models(count: int, author: str = "acme") -> list[FakeModel]:
     models = []
     for index in range(count):
         emissions = round(0.5 + (index * 37 % 1000) / 7, 3)
+        parameters = 1_000_000 * (1 + index % 50)
         readme = (
             "---\n"
             "license: apache-2.0\n"
@@ -359,7 +365,7 @@ def sample_models(count: int, author: str = "acme") -> list[FakeModel]:
             id=f"{author}/model-{index:05d}", readme=readme, downloads=index * 3,
             pipeline_tag="text-classification", tags=["autotrain", "co2_eq_emissions"],
             library_name="transformers",
-            safetensors={"parameters": {"F32": 1_000_000 * (1 + index % 50)}, "total": 1_000_000 * (1 + index % 50)},
+            safetensors={"parameters": {"F32": parameters}, "total": parameters},
             card_data={"co2_eq_emissions": {"emissions": emissions, "training_type": "fine-tuning"}},
         ))
     return models
@@ -368,7 +374,5 @@ def sample_models(count: int, author: str = "acme") -> list[FakeModel]:
 if __name__ == "__main__":  # pragma: no cover - a manual aid
     with FakeHub(sample_models(25), max_page=10) as running:
         print(f"HF_ENDPOINT={running.url}  (Ctrl-C to stop)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass

@@ -301,3 +301,11 @@ def test_text_output_cannot_carry_workflow_commands_or_escapes(run, repo: Path) 
         assert not line.startswith("::") and "\x1b" not in line and "\u202e" not in line
     assert "./::error file=x::pwned/README.md:4:3: CL107" in out
     assert "x\\x0a::add-mask::secret\\x1b[2J\\u202e" in out
+
+
+def test_per_file_ignores_match_hub_paths() -> None:
+    from carbonlint.config import Config
+
+    config = Config(per_file_ignores={"hf://acme/*": ("CL2",)})
+    assert not config.enabled("CL201", "hf://acme/model")
+    assert config.enabled("CL201", "hf://other/model")

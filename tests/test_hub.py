@@ -18,32 +18,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from hub_server import FakeHub, FakeModel, sample_models
+from huggingface_hub.errors import HfHubHTTPError
 
-pytest.importorskip("huggingface_hub")
+from carbonlint import baselines as bl
+from carbonlint import hub as hubmod
 
-import httpx2 as httpx  # noqa: E402 - the HTTP library of the installed huggingface_hub
-from huggingface_hub.errors import HfHubHTTPError  # noqa: E402
-
-from carbonlint import baselines as bl  # noqa: E402
-from carbonlint import hub as hubmod  # noqa: E402
+httpx = hubmod.httpx  # huggingface_hub's HTTP library: httpx2 from version 2, httpx before
 
 # A card whose misspelled key is on line 8 of the file, with CRLF line ends: the reported line
 # is right only if the raw README.md is linted, not the Hub's parsed metadata.
 CARD = (
-    "---\r\n"
-    "license: apache-2.0\r\n"
-    "pipeline_tag: text-classification\r\n"
-    "co2_eq_emissions:\r\n"
-    "  emissions: 12.5\r\n"
-    "  source: codecarbon\r\n"
-    "  training_type: fine-tuning\r\n"
-    "  geographic_location: Frankfurt, Germany\r\n"
-    "  hardware_used: 1 x A100\r\n"
-    "---\r\n"
-    "# Model\r\n"
-).encode()
+    b"---\r\n"
+    b"license: apache-2.0\r\n"
+    b"pipeline_tag: text-classification\r\n"
+    b"co2_eq_emissions:\r\n"
+    b"  emissions: 12.5\r\n"
+    b"  source: codecarbon\r\n"
+    b"  training_type: fine-tuning\r\n"
+    b"  geographic_location: Frankfurt, Germany\r\n"
+    b"  hardware_used: 1 x A100\r\n"
+    b"---\r\n"
+    b"# Model\r\n"
+)
 MALFORMED = b"---\nlicense: mit\nco2_eq_emissions: [1,\n---\n# Broken\n"
 PLAIN = b"---\nlicense: mit\n---\n# A model that says nothing about emissions\n"
 SAFETENSORS = {"parameters": {"F32": 100_000_000}, "total": 100_000_000}  # 400 MB of weights
@@ -187,7 +184,7 @@ def test_a_retry_after_beyond_the_cap_fails_at_once(tmp_path: Path) -> None:
         elapsed = time.monotonic() - started
     assert code == 1
     error = doc["files"][0]["error"]
-    assert error.startswith("HTTP 429 from the Hub: it asks to wait 3,600 s, beyond the 120 s")
+    assert error.startswith("HTTP 429 from the Hub: it asks to wait 3,600 s, beyond the 330 s")
     assert doc["files"][1]["error"] is None
     assert elapsed < 30
 
@@ -345,7 +342,8 @@ def test_the_fixture_speaks_the_protocol_hf_hub_download_expects(tmp_path: Path)
 def emitting(index: int, emissions: Any, **fields: Any) -> FakeModel:
     defaults: dict[str, Any] = {
         "pipeline_tag": "image-classification", "tags": ["co2_eq_emissions", "autotrain"],
-        "downloads": index, "safetensors": SAFETENSORS, "created_at": f"2023-02-{index % 28 + 1:02d}T00:00:00.000Z",
+        "downloads": index, "safetensors": SAFETENSORS,
+        "created_at": f"2023-02-{index % 28 + 1:02d}T00:00:00.000Z",
         "card_data": {"co2_eq_emissions": emissions},
     }
     defaults.update(fields)
@@ -376,6 +374,7 @@ def test_build_from_hub_maps_the_listing_to_records(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))
     assert data["source"]["kind"] == "hub" and data["source"]["complete"] is True
     assert data["source"]["models_listed"] == 44 and data["source"]["models_with_emissions"] == 42
+    assert data["source"]["pages"] == 5 and data["source"]["endpoint"] == hub.url
     assert data["generated"] == data["source"]["date"] == time.strftime("%Y-%m-%d", time.gmtime())
     assert data["build"]["dropped"] == {"emissions not understood": 1,
                                         "no co2_eq_emissions in the card data": 1}
@@ -554,10 +553,12 @@ def test_with_retries_passes_other_errors_through_and_does_not_retry_timeouts() 
 
 def test_a_429_pauses_every_worker_and_counts_against_the_cap() -> None:
     clock = [0.0]
-    throttle = hubmod.Throttle(clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+    pauses: list[float] = []
+    throttle = hubmod.Throttle(clock=lambda: clock[0], on_pause=pauses.append,
+                               sleep=lambda s: clock.__setitem__(0, clock[0] + s))
     policy = hubmod.RetryPolicy(max_wait=10.0)
     assert hubmod.with_retries(Script(http_error(429, **{"Retry-After": "6"})), policy, throttle) == "ok"
-    assert clock[0] == 6.0
+    assert clock[0] == 6.0 and pauses == [6.0]  # the CLI announces it
     throttle.pause(5.0)  # another worker met a 429 meanwhile: this request waits too ...
     call = Script(http_error(429, **{"Retry-After": "6"}))
     with pytest.raises(hubmod.HubFailure, match="it asks to wait 6 s, beyond the 10 s"):

@@ -100,7 +100,7 @@ def test_validate_manifest_does_check(tmp_path: Path, env: dict[str, str]) -> No
 
 
 def test_hook_definition() -> None:
-    [hook] = yaml.safe_load(MANIFEST.read_text())
+    hook = next(h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == "carbonlint")
     assert hook["id"] == "carbonlint" and hook["entry"] == "carbonlint check"
     assert hook["language"] == "python" and hook["require_serial"] is False
     from identify.identify import tags_from_filename
@@ -118,7 +118,7 @@ def test_hook_definition() -> None:
 def test_files_pattern_matches_what_check_searches(path: str, is_card: bool) -> None:
     from carbonlint.checker import is_model_card
 
-    [hook] = yaml.safe_load(MANIFEST.read_text())
+    hook = next(h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == "carbonlint")
     assert bool(re.search(hook["files"], path)) is is_card
     assert is_model_card(path.rsplit("/", 1)[-1]) is is_card  # the CLI's directory search agrees
 

@@ -111,6 +111,8 @@ def _posix(path: str) -> str:
 
 
 def _relative_forms(path: str, root: str | None) -> list[str]:
+    if "://" in path:  # hf://org/model: not a file path, normpath would fold the "//"
+        return [path]
     forms = [_posix(os.path.normpath(path))]
     if root is not None:
         relative = os.path.relpath(os.path.abspath(path), root)

@@ -19,11 +19,9 @@ CL112 the misspelled key that becomes it); a fix pointing elsewhere is dropped.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 import yaml
@@ -35,7 +33,8 @@ if TYPE_CHECKING:
     from carbonlint.config import Config
 
 MAX_ROUNDS = 10
-# Fixes that change the card's form rather than correct it are applied only when asked for.
+# Fixes that change the card's form rather than correct it are applied only when asked for
+# (code: the option that asks; FixOptions.mapping_form is the only one so far).
 OPT_IN = {"CL205": "--mapping-form"}
 # Parse problems after which the card is left alone: carbonlint does not know its structure.
 UNREADABLE = frozenset({"CL001", "CL002", "CL004", "CL005", "CL006"})
@@ -66,17 +65,20 @@ class Edit(NamedTuple):
     replacement: str
 
 
-@dataclass
 class Outcome:
-    """What ``fix`` did to one file."""
+    """What ``fix`` did to one file. (A plain class: the rules import this module during
+    ``check`` to build their fixes, and a dataclass costs a millisecond to create.)"""
 
-    path: str
-    before: bytes
-    after: bytes
-    report: CardReport  # the card as it is after fixing
-    applied: Counter[str] = field(default_factory=Counter)  # fixes applied, by code
-    held_back: Counter[str] = field(default_factory=Counter)  # "--unsafe-fixes": count
-    note: str | None = None  # why something asked for was not done
+    def __init__(self, path: str, before: bytes, after: bytes, report: CardReport,
+                 applied: Counter[str] | None = None, held_back: Counter[str] | None = None,
+                 note: str | None = None) -> None:
+        self.path = path
+        self.before = before
+        self.after = after
+        self.report = report  # the card as it is after fixing
+        self.applied = applied if applied is not None else Counter()  # fixes applied, by code
+        self.held_back = held_back if held_back is not None else Counter()  # left, by option
+        self.note = note  # why something asked for was not done
 
     @property
     def changed(self) -> bool:
@@ -114,8 +116,15 @@ def in_node_style(node: yaml.Node, text: str) -> str:
     if style == "'":
         return "'" + text.replace("'", "''") + "'"
     if style == '"':
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     return yaml_scalar(text)
+
+
+def _double_quoted(text: str) -> str:
+    """A JSON string is a valid YAML double-quoted scalar."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def yaml_scalar(value: Any, *, flow: bool = False) -> str:
@@ -127,7 +136,7 @@ def yaml_scalar(value: Any, *, flow: bool = False) -> str:
 
         return format_grams(float(value))
     text = str(value)
-    return text if _plain_is_safe(text, flow=flow) else json.dumps(text, ensure_ascii=False)
+    return text if _plain_is_safe(text, flow=flow) else _double_quoted(text)
 
 
 def _plain_is_safe(text: str, *, flow: bool) -> bool:
@@ -215,8 +224,9 @@ def newline(text: str, offset: int = 0) -> str:
     return found.group(0) if found else "\n"
 
 
-def scalar_to_mapping(card: Card) -> str | None:
-    """The replacement for ``co2_eq_emissions: 12.5``: the mapping form with the same number."""
+def scalar_to_mapping(card: Card) -> tuple[Span, str] | None:
+    """(span, replacement) that turn ``co2_eq_emissions: 12.5`` into the mapping form with the
+    same number; the span starts after the key's colon, so no space is left behind it."""
     key_node, value_node = card.entry(CO2_KEY)
     if key_node is None or not isinstance(value_node, yaml.ScalarNode) or value_node.style in ("|", ">"):
         return None
@@ -225,11 +235,15 @@ def scalar_to_mapping(card: Card) -> str | None:
     if not value or _LINE_BREAK.search(value):
         return None
     if isinstance(card.root, yaml.MappingNode) and card.root.flow_style:
-        return "{emissions: " + value + "}"
+        return span_of(card, start, end), "{emissions: " + value + "}"
     if value_node.start_mark.line != key_node.start_mark.line:
-        return f"emissions: {value}"  # the value already sits indented on its own line
+        # The value already sits indented on its own line: it only gets its key.
+        return span_of(card, start, end), f"emissions: {value}"
+    gap = start
+    while gap > 0 and card.text[gap - 1] in " \t":
+        gap -= 1
     indent = " " * (key_node.start_mark.column + indent_unit(card))
-    return f"{newline(card.text, start)}{indent}emissions: {value}"
+    return span_of(card, gap, end), f"{newline(card.text, start)}{indent}emissions: {value}"
 
 
 # -- applying fixes ------------------------------------------------------------------------------
@@ -285,21 +299,29 @@ def edits_for(card: Card, findings: Iterable[Finding]) -> list[tuple[Finding, Ed
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, list[Edit]]:
     """Apply the edits that do not overlap one taken before them; bottom-up, so that every
-    offset stays valid. Returns the new text and the edits applied."""
+    offset stays valid. Insertions at one point land in the order given. Returns the new text
+    and the edits applied."""
     taken: list[Edit] = []
     for edit in edits:
-        if all(edit.end <= t.start or edit.start >= t.end for t in taken) and not any(
-            edit.start == edit.end == t.start == t.end for t in taken
-        ):
+        if all(edit.end <= t.start or edit.start >= t.end or _touch(edit, t) for t in taken):
             taken.append(edit)
-    for edit in sorted(taken, key=lambda e: (e.start, e.end), reverse=True):
+    order = sorted(range(len(taken)), key=lambda i: (taken[i].start, taken[i].end, i), reverse=True)
+    for index in order:
+        edit = taken[index]
         text = text[: edit.start] + edit.replacement + text[edit.end :]
     return text, taken
 
 
-def verify(before: Card, after_text: str, *, renamed: Iterable[Any] = ()) -> str | None:
-    """Why ``after_text`` is not a safe result of editing ``before`` (None when it is)."""
-    after = parse_card(after_text, before.path)
+def _touch(a: Edit, b: Edit) -> bool:
+    """Two insertions at one point do not overlap (nor does one inside nothing)."""
+    return a.start == a.end == b.start == b.end
+
+
+def verify(before: Card, after: Card | str, *, renamed: Iterable[Any] = ()) -> str | None:
+    """Why ``after`` (a card or its text) is not a safe result of editing ``before`` (None when
+    it is). ``renamed``: top-level keys a fix renamed into co2_eq_emissions (CL112)."""
+    if isinstance(after, str):
+        after = parse_card(after, before.path)
     new_problems = {p.code for p in after.problems} - {p.code for p in before.problems}
     if new_problems or not isinstance(after.root, yaml.MappingNode):
         reasons = ", ".join(sorted(new_problems)) or "no metadata mapping"
@@ -341,14 +363,16 @@ def fix_text(text: str, path: str, config: Config, options: FixOptions = FixOpti
         if not chosen:
             break
         new_text, taken = apply_edits(card.text, (edit for _, edit in chosen))
+        if new_text == card.text:
+            break
         used = [finding for finding, edit in chosen if edit in taken]
-        renamed = [f.key for f in used if f.code == "CL112"]
-        note = verify(card, new_text, renamed=renamed) if new_text != card.text else "no change"
-        if note is not None:
-            note = None if note == "no change" else f"not fixed: {note}"
+        after = parse_card(new_text, path)
+        problem = verify(card, after, renamed=[f.key for f in used if f.code == "CL112"])
+        if problem is not None:
+            note = f"not fixed: {problem}"
             break
         applied.update(f.code for f in used)
-        card = parse_card(new_text, path)
+        card = after
         report = check_card(card, config)
     return card.text, applied, report, note
 
@@ -366,7 +390,7 @@ def held_back(report: CardReport, options: FixOptions) -> Counter[str]:
 # -- files ---------------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, path: str) -> tuple[bytes, str] | None:
+def _decode(raw: bytes) -> tuple[bytes, str] | None:
     """(byte order mark, text) of a card, or None when it is not UTF-8."""
     head = _BOM if raw.startswith(_BOM) else b""
     try:
@@ -388,7 +412,7 @@ def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
         report = CardReport(path=path, error=f"cannot read the file: {exc.strerror or exc}",
                             reporting_reason="the card could not be read")
         return Outcome(path, b"", b"", report)
-    decoded = _decode(raw, path)
+    decoded = _decode(raw)
     if decoded is None:  # not UTF-8: carbonlint cannot know what it would rewrite
         return Outcome(path, raw, raw, check_card(parse_bytes(raw, path), config))
     head, text = decoded
@@ -403,7 +427,7 @@ def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
     fixed, applied, report, stopped = fix_text(base, path, config, options)
     outcome = Outcome(path, raw, head + (lead + fixed).encode("utf-8"), report, applied,
                       held_back(report, options), note or stopped)
-    if codecarbon is not None and note is None and fixed != card.text:
+    if codecarbon is not None and note is None and base != card.text:
         outcome.applied["codecarbon"] += 1
     if write and outcome.changed:
         try:
@@ -472,29 +496,33 @@ def fill_from_codecarbon(card: Card, values: dict[str, Any]) -> str:
     text = card.text
     nl = newline(text)
     block = f"{CO2_KEY}:{nl}{_lines(values, '  ', nl)}"
+    empty = _EMPTY_FRONT_MATTER.match(text) if card.front_matter is None else None
+    if empty:  # "---\n---": the Hub reads no metadata, but the author meant an empty block
+        at = empty.end(2)
+        return text[:at] + block + empty.group(2) + text[at:]
+    unreadable = next((p for p in card.problems if p.code in UNREADABLE), None)
+    if unreadable is not None:
+        raise FixError(f"{unreadable.message} ({unreadable.code}); fix that first")
     if card.front_matter is None:
-        empty = _EMPTY_FRONT_MATTER.match(text)
-        if empty:  # "---\n---": the Hub reads no metadata, but the author meant an empty block
-            at = empty.end(2)
-            return text[:at] + block + empty.group(2) + text[at:]
-        if _parse_failed(card):
-            raise FixError("the front matter has no closing '---' line")
         return f"---{nl}{block}{nl}---{nl}{text}"
-    if _parse_failed(card):
-        raise FixError("the front matter cannot be parsed; fix it first (carbonlint check)")
-    edits = _codecarbon_edits(card, values)
-    new_text, _ = apply_edits(text, edits)
-    problem = verify(card, new_text)
-    if problem is None:
-        written = parse_card(new_text, card.path).co2
-        if not isinstance(written, dict) or any(written.get(k) != v for k, v in values.items()):
-            problem = "the values would not read back as written"
-    if problem is not None:
-        raise FixError(problem)
-    return new_text
+    problem = "no way to write the block"
+    for edits in _codecarbon_edits(card, values):
+        new_text, _ = apply_edits(text, edits)
+        problem = verify(card, new_text) or _written(new_text, card.path, values)
+        if problem is None:
+            return new_text
+    raise FixError(problem)
 
 
-def _codecarbon_edits(card: Card, values: dict[str, Any]) -> list[Edit]:
+def _written(text: str, path: str, values: dict[str, Any]) -> str | None:
+    co2 = parse_card(text, path).co2
+    if not isinstance(co2, dict) or any(co2.get(k) != v for k, v in values.items()):
+        return "the values would not read back as written"
+    return None
+
+
+def _codecarbon_edits(card: Card, values: dict[str, Any]) -> Iterator[list[Edit]]:
+    """The ways to write the block, best first (each is verified; the first that holds wins)."""
     text = card.text
     root = card.root
     end_of_yaml = card.yaml_offset + len(card.front_matter or "")
@@ -502,26 +530,44 @@ def _codecarbon_edits(card: Card, values: dict[str, Any]) -> list[Edit]:
         nl = newline(text)
         if not (card.front_matter or "").strip():
             after = nl if card.front_matter else ""
-            return [Edit(card.yaml_offset, card.yaml_offset, _new_entry(card, values, 0) + after)]
-        return [Edit(end_of_yaml, end_of_yaml, nl + _new_entry(card, values, 0))]
+            yield [Edit(card.yaml_offset, card.yaml_offset, _new_entry(card, values, 0) + after)]
+        else:
+            yield [Edit(end_of_yaml, end_of_yaml, nl + _new_entry(card, values, 0))]
+        return
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
         raise FixError("the front matter is not a block mapping (key: value lines)")
     key_node, value_node = card.entry(CO2_KEY)
     if key_node is None or value_node is None:
-        column = root.value[0][0].start_mark.column if root.value else 0
+        first = root.value[0][0].start_mark if root.value else None
+        column = first.column if first else 0
         nl = newline(text, card.yaml_offset)
-        return [Edit(end_of_yaml, end_of_yaml, nl + _new_entry(card, values, column))]
+        entry = _new_entry(card, values, column)
+        # At the end of the front matter; if that would change the last key (a block scalar at the
+        # very end reads differently once a line follows it), before the first key.
+        yield [Edit(end_of_yaml, end_of_yaml, nl + entry)]
+        if first is not None:
+            at = card.yaml_offset + first.index - first.column
+            yield [Edit(at, at, entry + nl)]
+        return
     if isinstance(value_node, yaml.MappingNode) and value_node.flow_style:
-        return _into_flow_mapping(card, value_node, values)
+        yield _into_flow_mapping(card, value_node, values)
+        return
     if isinstance(value_node, yaml.MappingNode) and value_node.value:
-        return _into_block_mapping(card, value_node, values)
+        yield _into_block_mapping(card, value_node, values)
+        return
     # A number, a list, nothing: the whole value becomes the mapping.
     key_end = card.yaml_offset + key_node.end_mark.index
     colon = text.index(":", key_end)
     value_end = max(_content_end(card, value_node), colon + 1)
     nl = newline(text, key_end)
-    indent = " " * (key_node.start_mark.column + indent_unit(card))
-    return [Edit(colon, value_end, f":{nl}{_lines(values, indent, nl)}")]
+    lines = _lines(values, " " * (key_node.start_mark.column + indent_unit(card)), nl)
+    if value_node.start_mark.line == key_node.start_mark.line:
+        # "co2_eq_emissions: 12.5  # from AutoTrain": the comment stays on the key's line.
+        line_end = _LINE_BREAK.search(text, value_end)
+        at = line_end.start() if line_end else len(text)
+        yield [Edit(colon + 1, value_end, ""), Edit(at, at, nl + lines)]
+    else:
+        yield [Edit(colon, value_end, f":{nl}{lines}")]
 
 
 def _new_entry(card: Card, values: dict[str, Any], column: int) -> str:

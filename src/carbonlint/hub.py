@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import functools
 import itertools
 import json
 import os
@@ -64,9 +65,9 @@ PAGE_SIZE = 1000  # the largest page the Hub's listing serves
 MAX_CARD_BYTES = 16 * 1024 * 1024  # far beyond any real card; stops a hostile one from eating memory
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 # What ``hub`` asks the listing (and model info) for: the efficiency label's Hub-only inputs.
-HUB_EXPAND = ("downloads", "tags", "pipeline_tag", "library_name", "safetensors", "createdAt", "gated")
+HUB_EXPAND = ("downloads", "tags", "pipeline_tag", "library_name", "safetensors", "createdAt")
 # What a baseline needs: the card's metadata too (co2_eq_emissions, model-index).
-BASELINE_EXPAND = ("cardData", *HUB_EXPAND[:-1])
+BASELINE_EXPAND = ("cardData", *HUB_EXPAND)
 EMISSIONS_TAG = "co2_eq_emissions"  # the Hub tags every model whose card metadata has the key
 
 # Bits per parameter of the safetensors dtypes the Hub counts (its "parameters" by dtype).
@@ -149,7 +150,10 @@ def model_from_item(item: Any) -> ModelInfo | None:
 class RetryPolicy:
     timeout: float = DEFAULT_TIMEOUT  # seconds for one request
     attempts: int = 4  # tries of one request, the first included
-    max_wait: float = 120.0  # seconds one request may spend waiting to be retried, in total
+    # Seconds one request may spend waiting to be retried, in all. The Hub counts its rate
+    # limits over five-minute windows, so a 429 asks for at most about 300 s: a long run sits
+    # out one window and goes on. A server asking for more is not coming back soon.
+    max_wait: float = 330.0
     base_delay: float = 1.0  # the first backoff without Retry-After; doubles each time
     # A listing page is worth waiting for; a card that timed out is reported (the user set
     # --timeout) rather than tried again at the cost of another full timeout.
@@ -164,15 +168,21 @@ class Throttle:
     """One pause shared by every worker: a 429 tells the client to slow down, not one request."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_pause: Callable[[float], None] | None = None) -> None:
         self._clock = clock
         self._sleep = sleep
+        self._on_pause = on_pause  # told of each new pause of 5 s or more
         self._lock = threading.Lock()
         self._until = 0.0
 
     def pause(self, seconds: float) -> None:
         with self._lock:
-            self._until = max(self._until, self._clock() + seconds)
+            now = self._clock()
+            longer = now + seconds > self._until + 5 and seconds >= 5
+            self._until = max(self._until, now + seconds)
+        if longer and self._on_pause is not None:
+            self._on_pause(seconds)
 
     def wait(self) -> float:
         """Sleep out the current pause; returns the seconds slept."""
@@ -243,7 +253,8 @@ def with_retries(call: Callable[[], T], policy: RetryPolicy, throttle: Throttle,
             if delay is None:
                 raise
             status = _status(exc) if isinstance(exc, HfHubHTTPError) else None
-            what = f"HTTP {status} from the Hub" if status else f"{type(exc).__name__}: {exc}"
+            what = (f"HTTP {status} from the Hub" if status
+                    else f"cannot reach the Hub ({type(exc).__name__}: {exc})")
             if attempt >= policy.attempts:
                 raise HubFailure(f"{what}, {attempt} times in a row") from exc
             if waited + delay > policy.max_wait:
@@ -271,11 +282,15 @@ class HubClient:
     """The Hub, as carbonlint uses it: listing pages, model information, README files."""
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None,
+                 on_pause: Callable[[float], None] | None = None) -> None:
         self.endpoint = (endpoint or hub_endpoint()).rstrip("/")
         self.policy = policy or RetryPolicy(timeout=timeout)
         self.listing_policy = dataclasses.replace(self.policy, retry_timeouts=True)
-        self.throttle = Throttle()
+        # Set when the run ends early (Ctrl-C, a closed pipe): workers asleep before a retry
+        # wake up and give up instead of keeping the process alive for minutes.
+        self._stopped = threading.Event()
+        self.throttle = Throttle(sleep=self._sleep, on_pause=on_pause)
         # Built once: the token is read from HF_TOKEN (or the saved login) a single time.
         self.headers = build_hf_headers(library_name="carbonlint", library_version=__version__)
 
@@ -287,8 +302,8 @@ class HubClient:
         url: str | None = start_url or f"{self.endpoint}/api/models"
         query: Mapping[str, Any] | None = None if start_url else params
         while url is not None:
-            response = with_retries(
-                lambda: self._get(url, params=query), self.listing_policy, self.throttle)
+            response = with_retries(functools.partial(self._get, url, params=query),
+                                    self.listing_policy, self.throttle, self._sleep)
             try:
                 items = response.json()
             except ValueError:
@@ -302,17 +317,25 @@ class HubClient:
     def model_info(self, model_id: str, revision: str | None) -> HubInfo:
         api = HfApi(endpoint=self.endpoint, library_name="carbonlint", library_version=__version__)
         try:
+            expand: Any = list(HUB_EXPAND)  # huggingface_hub types it as a Literal list
             model = with_retries(
-                lambda: api.model_info(model_id, revision=revision, expand=list(HUB_EXPAND),
+                lambda: api.model_info(model_id, revision=revision, expand=expand,
                                        timeout=self.policy.timeout),
-                self.policy, self.throttle)
+                self.policy, self.throttle, self._sleep)
         except json.JSONDecodeError:
             raise HubFailure("the Hub's model information is not JSON") from None
         return hub_info_from(model)
 
     def readme(self, model_id: str, revision: str | None) -> bytes:
         url = hf_hub_url(model_id, "README.md", revision=revision, endpoint=self.endpoint)
-        return with_retries(lambda: self._download(url), self.policy, self.throttle)
+        return with_retries(lambda: self._download(url), self.policy, self.throttle, self._sleep)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _sleep(self, seconds: float) -> None:
+        if self._stopped.wait(seconds):
+            raise HubFailure("cancelled")
 
     def _get(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
         response = get_session().get(url, params=params, headers=self.headers,
@@ -496,8 +519,11 @@ def hub_reports(client: HubClient, *, model_ids: Sequence[str], query: ListingQu
     targets: Iterable[Target] = named
     if query.wanted():
         targets = itertools.chain(named, listed_targets(client, query))
-    for fetched in ordered_map(lambda t: fetch(client, t, revision), targets, workers=workers):
-        yield lint(fetched, config, enabled)
+    try:
+        for fetched in ordered_map(lambda t: fetch(client, t, revision), targets, workers=workers):
+            yield lint(fetched, config, enabled)
+    finally:
+        client.stop()
 
 
 # -- baselines from the Hub ----------------------------------------------------------------------
@@ -571,6 +597,7 @@ class Mining:
             "complete": self.done,
             "models_listed": self.listed,
             "models_with_emissions": len(self.records),
+            "pages": self.pages,
         }
 
 
@@ -610,17 +637,23 @@ class Checkpoint:
         committed = len(lines[0]) + 1
         offset = committed
         page: list[dict[str, Any]] = []
-        for line in lines[1:]:
+        for number, line in enumerate(lines[1:], start=2):
             offset += len(line) + 1
             try:
                 entry = json.loads(line)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 break  # a line cut short by a kill: nothing after it counts
-            if "page" in entry:
-                self._commit(mining, page, entry)
-                page, committed = [], offset
-            else:
+            if not isinstance(entry, dict):
+                break
+            if "page" not in entry:
                 page.append(entry)
+                continue
+            try:
+                self._commit(mining, page, entry)
+            except (KeyError, TypeError, ValueError):
+                raise CheckpointError(f"{self.path}, page ending on line {number}: not what "
+                                      "carbonlint writes; delete the file to start over") from None
+            page, committed = [], offset
         with self.path.open("r+b") as handle:  # drop the uncommitted tail
             handle.truncate(min(committed, self.path.stat().st_size))
         return mining

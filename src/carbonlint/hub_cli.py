@@ -20,9 +20,15 @@ DEFAULT_TIMEOUT = 10.0
 T = TypeVar("T")
 
 
-def with_progress(items: Iterable[T], *, total: int | None, quiet: bool, unit: str) -> Iterator[T]:
-    """``items``, with a tqdm bar on stderr when stderr is a terminal and --quiet is not given."""
-    if quiet or not sys.stderr.isatty():
+def progress_wanted(quiet: bool, output: str | None) -> bool:
+    """A bar on stderr only for a person watching a terminal, and only when the reports do not
+    scroll past on that same terminal (they are the progress then, and would break the bar)."""
+    return not quiet and sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+
+
+def with_progress(items: Iterable[T], *, total: int | None, shown: bool, unit: str) -> Iterator[T]:
+    """``items``, counted on a tqdm bar on stderr when ``shown``."""
+    if not shown:
         yield from items
         return
     from tqdm import tqdm  # a dependency of huggingface_hub
@@ -46,7 +52,7 @@ def with_progress(items: Iterable[T], *, total: int | None, quiet: bool, unit: s
               help="Cards fetched at once.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS", help="Give up on a request after SECONDS.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no rate-limit notices.")
 @lint_options
 def hub(model_ids: tuple[str, ...], author: str | None, search: str | None,
         filters: tuple[str, ...], limit: int | None, revision: str | None, workers: int,
@@ -70,11 +76,18 @@ def hub(model_ids: tuple[str, ...], author: str | None, search: str | None,
 
         hf_logging.set_verbosity_error()
     query = ListingQuery(author=author, search=search, filters=filters, limit=limit)
-    client = HubClient(timeout=timeout)
+    client = HubClient(timeout=timeout, on_pause=None if quiet else _announce_pause)
     reports = hub_reports(client, model_ids=model_ids, query=query, revision=revision,
                           workers=workers, config=cfg)
     named = len(set(model_ids))
-    total = named + limit if query.wanted() and limit else None if query.wanted() else named
-    code = run_reports(with_progress(reports, total=total, quiet=quiet, unit="card"), cfg,
+    total = (named + limit if limit else None) if query.wanted() else named
+    shown = progress_wanted(quiet, output)
+    code = run_reports(with_progress(reports, total=total, shown=shown, unit="card"), cfg,
                        output=output, color=color)
     sys.exit(code)
+
+
+def _announce_pause(seconds: float) -> None:
+    """A long silence deserves a word: the whole run is waiting for the Hub's rate limit."""
+    click.echo(f"carbonlint: the Hub is rate-limiting (HTTP 429); every request waits "
+               f"{seconds:,.0f} s (HF_TOKEN raises the limits)", err=True)

@@ -187,9 +187,11 @@ def parse_runs(text: str, name: str = "emissions.csv") -> Runs:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing or not columns & {"run_id", "experiment_id"}:
         wanted = ", ".join(missing) if missing else "run_id or experiment_id"
+        plural = "s" if len(missing) > 1 else ""
         raise CodeCarbonError(
-            f"{name} is not a CodeCarbon emissions.csv: no {wanted} column (CodeCarbon writes "
-            "timestamp, project_name, run_id, duration, emissions, energy_consumed, ...)"
+            f"{name} is not a CodeCarbon emissions.csv: it has no {wanted} column{plural} "
+            "(CodeCarbon writes timestamp, project_name, run_id, duration, emissions, "
+            "energy_consumed, ...)"
         )
     by_run: dict[str, Row] = {}
     try:
@@ -329,15 +331,14 @@ def emissions_against_codecarbon(context: Context) -> Iterator[Problem]:
     path = ("emissions",) if isinstance(card.co2, dict) else ()
     key = ".".join([CO2_KEY, *path])
     span = card.span_of(CO2_KEY, *path) or card.span_of(CO2_KEY, key=True) or card.start_span()
-    if error is not None:
+    if runs is None:
         yield Problem("CL310", f"the emissions were not compared with CodeCarbon: {error}",
                       span=span, key=key)
         return
     grams = context.emissions_g
-    assert runs is not None
-    measured = [card_values(runs, mode)["emissions"] for mode in RUN_MODES]
     if grams is None:
         return  # nothing (readable) reported: CL1xx/CL2xx say so
+    measured = [card_values(runs, mode)["emissions"] for mode in RUN_MODES]
     decimals = _decimals(context, "emissions")
     if any(close_to(grams, m, decimals) for m in measured):
         return
@@ -396,17 +397,23 @@ def details_against_codecarbon(context: Context) -> Iterator[Problem]:
             continue
         if _agrees(context, name, mine, theirs):
             continue
-        shown = format_grams(theirs[0]) if isinstance(theirs[0], float) else str(theirs[0]).lower() \
-            if isinstance(theirs[0], bool) else theirs[0]
-        written = str(mine).lower() if isinstance(mine, bool) else mine
+        shown, suffix = _shown(theirs[0]), f" {unit}" if unit else ""
         yield Problem(
             "CL311",
-            f"{name} is {written!s}{' ' + unit if unit else ''}, but CodeCarbon recorded "
-            f"{shown}{' ' + unit if unit else ''}",
+            f"{name} is {_shown(mine)}{suffix}, but CodeCarbon recorded {shown}{suffix}",
             span=context.card.span_of(CO2_KEY, name), key=f"{CO2_KEY}.{name}",
             suggestion=f"write {shown}, or run 'carbonlint fix --from-codecarbon "
             f"{context.config.codecarbon}'",
         )
+
+
+def _shown(value: Any) -> str:
+    """A value as YAML writes it: false, 0.0347, 1 x A100."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return format_grams(value)
+    return str(value)
 
 
 def _agrees(context: Context, name: str, mine: Any, theirs: list[Any]) -> bool:

@@ -329,13 +329,10 @@ def missing_fields(context: Context) -> Iterator[Problem]:
 
 def _mapping_fix(context: Context) -> Fix | None:
     """The short form rewritten as the mapping (applied only with --mapping-form)."""
-    from carbonlint.fix import replace_node, scalar_to_mapping
+    from carbonlint.fix import scalar_to_mapping
 
-    replacement = scalar_to_mapping(context.card)
-    _, node = context.card.entry(CO2_KEY)
-    if replacement is None or node is None:
-        return None
-    return replace_node(context.card, node, replacement, "write the mapping form")
+    edit = scalar_to_mapping(context.card)
+    return Fix(edit[0], edit[1], "write the mapping form") if edit is not None else None
 
 
 def _plain(value: object) -> str:
