@@ -58,6 +58,15 @@ class Context:
         card = self.card
         return extract(card.body, first_line=card.position(card.body_offset)[0])
 
+    def emissions_place(self) -> tuple[Any, str, Any]:
+        """(span, dotted key, YAML node) of the emissions number: co2_eq_emissions itself in the
+        short form, its 'emissions' key in the mapping form."""
+        card = self.card
+        path = ("emissions",) if isinstance(card.co2, dict) else ()
+        _, node = card.entry("co2_eq_emissions", *path)
+        span = card.span(node) if node is not None else card.span_of("co2_eq_emissions", key=True)
+        return span, ".".join(["co2_eq_emissions", *path]), node
+
     @functools.cached_property
     def metadata_hardware(self) -> str | None:
         value = hardware_of(self.card.co2)

@@ -110,6 +110,15 @@ def replace_node(card: Card, node: yaml.Node, replacement: str, description: str
     return Fix(card.span(node), replacement, description, unsafe)
 
 
+def emissions_number_fix(context: Any, number: str, *, unsafe: bool = False) -> Fix | None:
+    """The emissions rewritten as ``number`` when the card gives them as a plain number (a text
+    value is CL106's to fix first)."""
+    _, _, node = context.emissions_place()
+    if node is None or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    return replace_node(context.card, node, number, f"write {number}", unsafe=unsafe)
+
+
 def in_node_style(node: yaml.Node, text: str) -> str:
     """``text`` as a scalar in the node's quoting: quoted stays quoted, plain stays plain."""
     style = getattr(node, "style", None)

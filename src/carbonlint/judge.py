@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Mapping
 
+from carbonlint.units import finite_number
+
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
     from carbonlint.checker import Context
@@ -18,11 +20,6 @@ if TYPE_CHECKING:
 PERFORMANCE_METRICS = ("accuracy", "f1", "rouge1", "rougeL")
 WEIGHT_FILES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".gguf", ".pt", ".ckpt")
 
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-        return float(value)
-    return None
 
 
 def _first_fact(context: Context, kind: str) -> Any:
@@ -43,7 +40,7 @@ def estimate_for(context: Context) -> Estimate | None:
     if not isinstance(location, str):
         fact = _first_fact(context, "location")
         location = str(fact.value) if fact is not None else None
-    kwh = _number(co2.get("energy_consumed"))
+    kwh = finite_number(co2.get("energy_consumed"))
     if kwh is not None and kwh > 0:
         return estimate_from_energy(kwh, location)
     hardware_text = context.hardware  # the metadata's, else the text's Hardware Type / GPU Model
@@ -51,10 +48,10 @@ def estimate_for(context: Context) -> Estimate | None:
         free = [f for f in context.prose.of("hardware") if f.source == "free-text"]
         hardware_text = str(free[0].value) if len(free) == 1 else None
     hardware = parse_hardware(hardware_text) if hardware_text else []
-    hours = _number(co2.get("hours_used"))
+    hours = finite_number(co2.get("hours_used"))
     if hours is None:
         fact = _first_fact(context, "hours")
-        hours = _number(fact.value) if fact is not None else None
+        hours = finite_number(fact.value) if fact is not None else None
     if not hardware or hours is None or hours <= 0:
         return None
     return estimate(hardware, hours, location)
@@ -184,7 +181,7 @@ def performance_metrics(metadata: Mapping[str, Any]) -> dict[str, float]:
                 if not isinstance(metric, dict):
                     continue
                 name = str(metric.get("type", "")).replace("-", "").lower()
-                value = _number(metric.get("value"))
+                value = finite_number(metric.get("value"))
                 for wanted in PERFORMANCE_METRICS:
                     if name == wanted.lower() and value is not None and wanted not in found:
                         found[wanted] = value

@@ -7,6 +7,7 @@ the Hub wants grams as a number, so each of these is a finding with the value in
 from __future__ import annotations
 
 import functools
+import math
 import re
 from typing import NamedTuple
 
@@ -74,6 +75,13 @@ def parse_quantity(text: str) -> Quantity | None:
     number = _number(match.group("number"))
     unit = _unit_key(match.group("unit"))
     return Quantity(number * GRAMS_PER_UNIT[unit], number, unit)
+
+
+def finite_number(value: object) -> float | None:
+    """A YAML value as a float when it is a real, finite number (not a boolean, NaN or inf)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
 
 
 def format_grams(grams: float) -> str:

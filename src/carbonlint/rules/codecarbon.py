@@ -26,7 +26,7 @@ from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
-from carbonlint.units import format_grams
+from carbonlint.units import finite_number, format_grams
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
@@ -316,11 +316,6 @@ def _readings(context: Context) -> tuple[Runs | None, str | None]:
         return None, str(exc)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return None
-
 
 @check("CL310")
 def emissions_against_codecarbon(context: Context) -> Iterator[Problem]:
@@ -328,9 +323,8 @@ def emissions_against_codecarbon(context: Context) -> Iterator[Problem]:
     card = context.card
     if runs is None and error is None:
         return
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
-    key = ".".join([CO2_KEY, *path])
-    span = card.span_of(CO2_KEY, *path) or card.span_of(CO2_KEY, key=True) or card.start_span()
+    span, key, _ = context.emissions_place()
+    span = span or card.start_span()
     if runs is None:
         yield Problem("CL310", f"the emissions were not compared with CodeCarbon: {error}",
                       span=span, key=key)
@@ -418,7 +412,7 @@ def _shown(value: Any) -> str:
 
 def _agrees(context: Context, name: str, mine: Any, theirs: list[Any]) -> bool:
     if name in ("energy_consumed", "hours_used"):
-        number = _number(mine)
+        number = finite_number(mine)
         if number is None:
             return True  # not a number: a schema finding, not this one
         decimals = _decimals(context, name)

@@ -212,11 +212,6 @@ def _quote(fact: Fact) -> str:
     return f"'{fact.field}: {fact.text}'" if fact.field else f"'{fact.text}'"
 
 
-def _emissions_span(context: Context) -> Any:
-    card = context.card
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
-    return card.span_of(CO2_KEY, *path), ".".join([CO2_KEY, *path])
-
 
 @check("CL301", "CL302")
 def emissions_against_text(context: Context) -> Iterator[Problem]:
@@ -224,7 +219,7 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
     facts = [f for f in context.prose.of("emissions_g") if isinstance(f.value, (int, float))]
     if grams is None or not facts or any(agrees(grams, f) for f in facts):
         return
-    span, key = _emissions_span(context)
+    span, key, _ = context.emissions_place()
     # The unit slip: the number as written in the text, with its unit dropped.
     for fact in facts:
         factor = GRAMS_PER_UNIT.get(fact.unit or "g", 1.0)
@@ -257,16 +252,9 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
 
 
 def _number_fix(context: Context, number: str) -> Any:
-    """Write the emissions as ``number``, when the card gives them as a plain number (a text value
-    is CL106's to fix first)."""
-    card = context.card
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
-    _, node = card.entry(CO2_KEY, *path)
-    if node is None or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        return None
-    from carbonlint.fix import replace_node
+    from carbonlint.fix import emissions_number_fix
 
-    return replace_node(card, node, number, f"write {number}")
+    return emissions_number_fix(context, number)
 
 
 def _unit_name(unit: str | None) -> str:
@@ -297,7 +285,7 @@ def zero_emissions(context: Context) -> Iterator[Problem]:
             evidence.append(f"{_quote(fact)} on line {_line(fact)}")
     if not evidence:
         return
-    span, key = _emissions_span(context)
+    span, key, _ = context.emissions_place()
     yield Problem(
         "CL303",
         f"{key} is 0, yet the card shows that training ran ({'; '.join(evidence)}); a zero is "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.rules import check, rule
 
@@ -47,10 +46,8 @@ def outlier(context: Context) -> Iterator[Problem]:
     found = context.outlier
     if found is None:
         return
-    card = context.card
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
+    span, key, _ = context.emissions_place()
     yield Problem(
-        "CL501", found.message, span=card.span_of(CO2_KEY, *path),
-        key=".".join([CO2_KEY, *path]),
+        "CL501", found.message, span=span, key=key,
         suggestion="check the unit (grams) and the number; if it is right, say why in the card",
     )

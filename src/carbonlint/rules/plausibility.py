@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.rules import check, rule
-from carbonlint.units import format_grams
+from carbonlint.units import finite_number, format_grams
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
@@ -137,28 +136,7 @@ rule(
 )
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
-        return float(value)
-    return None
 
-
-def _emissions_place(context: Context) -> tuple[Any, str]:
-    card = context.card
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
-    return card.span_of(CO2_KEY, *path), ".".join([CO2_KEY, *path])
-
-
-def _unsafe_number_fix(context: Context, number: str) -> Any:
-    """The emissions rewritten as ``number``; unsafe, since only the estimate suggests it."""
-    card = context.card
-    path = ("emissions",) if isinstance(card.co2, dict) else ()
-    _, node = card.entry(CO2_KEY, *path)
-    if node is None or node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        return None
-    from carbonlint.fix import replace_node
-
-    return replace_node(card, node, number, f"write {number}", unsafe=True)
 
 
 def _contradicted_by_text(context: Context) -> bool:
@@ -174,7 +152,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
     estimate = context.estimate
     if grams is None or estimate is None or estimate.grams <= 0:
         return
-    span, key = _emissions_place(context)
+    span, key, _ = context.emissions_place()
     where = "" if not estimate.grid.fallback else " (no location given: world average)"
     if grams == 0:
         yield Problem(
@@ -199,7 +177,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             f"{key} is {format_grams(grams)} g, about 1000 times less than the estimate "
             f"{estimate.arithmetic}{where}: a kilogram figure in the grams field?",
             span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
-            fix=_unsafe_number_fix(context, format_grams(grams * 1000)),
+            fix=_emissions_fix(context, format_grams(grams * 1000)),
         )
     elif low <= ratio <= high:
         yield Problem(
@@ -207,7 +185,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             f"{key} is {format_grams(grams)} g, about 1000 times more than the estimate "
             f"{estimate.arithmetic}{where}: milligrams in the grams field?",
             span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
-            fix=_unsafe_number_fix(context, format_grams(grams / 1000)),
+            fix=_emissions_fix(context, format_grams(grams / 1000)),
         )
     else:
         direction = "more" if ratio > 1 else "less"
@@ -227,7 +205,7 @@ def impossible_intensity(context: Context) -> Iterator[Problem]:
     grams = context.emissions_g
     if not isinstance(co2, dict) or not grams:
         return
-    kwh = _number(co2.get("energy_consumed"))
+    kwh = finite_number(co2.get("energy_consumed"))
     if kwh is None or kwh <= 0:
         return
     from carbonlint.estimate import implied_intensity
@@ -235,7 +213,7 @@ def impossible_intensity(context: Context) -> Iterator[Problem]:
     intensity = implied_intensity(grams, kwh)
     if MIN_INTENSITY <= intensity <= MAX_INTENSITY:
         return
-    span, key = _emissions_place(context)
+    span, key, _ = context.emissions_place()
     hint = ("a kilogram figure in the grams field?" if intensity < MIN_INTENSITY
             else "energy_consumed in MWh, or emissions in milligrams?")
     yield Problem(
@@ -244,3 +222,9 @@ def impossible_intensity(context: Context) -> Iterator[Problem]:
         f"lie between {MIN_INTENSITY:g} and {MAX_INTENSITY:,.0f}: {hint}",
         span=span, key=key,
     )
+
+
+def _emissions_fix(context: Context, number: str) -> Any:
+    from carbonlint.fix import emissions_number_fix
+
+    return emissions_number_fix(context, number, unsafe=True)  # only the estimate suggests it
