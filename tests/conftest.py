@@ -42,3 +42,39 @@ def run(capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment for git and pre-commit that nothing of the caller's leaks into."""
+    import os
+
+    from git_support import GIT_IDENTITY
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHONPATH", "VIRTUAL_ENV", "GIT_", "PRE_COMMIT"))}
+    env.update(GIT_IDENTITY, NO_COLOR="1",
+               PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
+    return env
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, precommit_env: dict[str, str]):
+    """This working tree (untracked files included) as one commit of a scratch repository:
+    ``pre-commit try-repo`` sees uncommitted edits of tracked files but never untracked ones."""
+    import shutil
+
+    from git_support import REPO, git
+
+    if not (REPO / ".git").exists():
+        pytest.fail("not a git checkout: nothing for try-repo to install from")
+    snapshot = tmp_path_factory.mktemp("carbonlint-repo")
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO,
+                 env=precommit_env)
+    for name in sorted(set(filter(None, listed.split("\0")))):
+        if (REPO / name).is_file():  # tracked files deleted in the working tree are left out
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, snapshot / name)
+    for step in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+        git(*step, cwd=snapshot, env=precommit_env)
+    return snapshot

@@ -10,19 +10,17 @@ the user's own pre-commit cache is never touched.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from git_support import git, pre_commit
+
 ROOT = Path(__file__).resolve().parent.parent
-IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
 BAD_CARD = """\
 ---
 license: mit
@@ -41,34 +39,6 @@ FIXED_CARD = BAD_CARD.replace("co2_eq_emission:", "co2_eq_emissions:").replace(
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
 
-def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout
-
-
-@pytest.fixture(scope="session")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GIT_", "PRE_COMMIT", "VIRTUAL_ENV", "PYTHONPATH"))}
-    env.update(IDENTITY, NO_COLOR="1",
-               PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
-    return env
-
-
-@pytest.fixture(scope="session")
-def hook_repository(tmp_path_factory: pytest.TempPathFactory, environment: dict[str, str]) -> Path:
-    """This working tree, untracked files included, as one commit of a scratch repository."""
-    copy = tmp_path_factory.mktemp("carbonlint-hooks")
-    names = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=ROOT, env=environment)
-    for name in filter(None, set(names.split("\0"))):
-        if (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, copy / name)
-    for step in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
-        _git(*step, cwd=copy, env=environment)
-    return copy
-
-
 def test_the_hook_is_declared_like_the_check_hook() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     fix, check = hooks["carbonlint-fix"], hooks["carbonlint"]
@@ -76,20 +46,19 @@ def test_the_hook_is_declared_like_the_check_hook() -> None:
     assert fix["files"] == check["files"] and fix["types"] == check["types"]
 
 
-def test_try_repo_fixes_then_passes(tmp_path: Path, environment: dict[str, str],
-                                    hook_repository: Path) -> None:
+def test_try_repo_fixes_then_passes(tmp_path: Path, precommit_env: dict[str, str],
+                                    hook_repo: Path) -> None:
     project = tmp_path / "project"
     (project / "models" / "t4").mkdir(parents=True)
-    _git("init", "-q", cwd=project, env=environment)
+    git("init", "-q", cwd=project, env=precommit_env)
     card = project / "models" / "t4" / "README.md"
     card.write_text(BAD_CARD)
     (project / "notes.md").write_text("---\nco2_eq_emission: '1.2 kg'\n---\n")  # not a card
-    _git("add", "-A", cwd=project, env=environment)
+    git("add", "-A", cwd=project, env=precommit_env)
 
     def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repository), "carbonlint-fix",
-             "--all-files"], cwd=project, env=environment, capture_output=True, text=True, timeout=900)
+        return pre_commit("try-repo", str(hook_repo), "carbonlint-fix", "--all-files",
+                          cwd=project, env=precommit_env)
 
     first = try_repo()
     assert first.returncode == 1, first.stdout + first.stderr
@@ -98,7 +67,7 @@ def test_try_repo_fixes_then_passes(tmp_path: Path, environment: dict[str, str],
     assert card.read_text() == FIXED_CARD
     assert (project / "notes.md").read_text() == "---\nco2_eq_emission: '1.2 kg'\n---\n"
 
-    _git("add", "-A", cwd=project, env=environment)
+    git("add", "-A", cwd=project, env=precommit_env)
     second = try_repo()
     assert second.returncode == 0, second.stdout + second.stderr
     assert re.search(r"carbonlint fix \(model card CO2 metadata\)\.+Passed", second.stdout)

@@ -15,11 +15,8 @@ environment, pip-installing carbonlint (about 10 s with a warm pip cache).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,75 +25,36 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 CARDS = Path(__file__).resolve().parent / "fixtures" / "cards"
-GIT_IDENTITY = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+from git_support import git, pre_commit
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 
 
-def pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=900)
-
-
-def git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("PYTHONPATH", "VIRTUAL_ENV", "GIT_", "PRE_COMMIT"))}
-    environment.update(GIT_IDENTITY)
-    environment["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
-    environment["NO_COLOR"] = "1"
-    return environment
-
-
-@pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
-    """This working tree as one commit of a scratch repository."""
-    if not (REPO / ".git").exists():
-        pytest.skip("not a git checkout: nothing for try-repo to install from")
-    snapshot = tmp_path_factory.mktemp("carbonlint-repo")
-    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO, env=env)
-    for name in sorted(set(filter(None, listed.split("\0")))):
-        source = REPO / name
-        if source.is_file():  # tracked files deleted in the working tree are left out
-            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, snapshot / name)
-    git("init", "-q", cwd=snapshot, env=env)
-    git("add", "-A", cwd=snapshot, env=env)
-    git("commit", "-q", "-m", "snapshot", cwd=snapshot, env=env)
-    return snapshot
-
-
-def project(root: Path, env: dict[str, str], cards: dict[str, str]) -> Path:
+def project(root: Path, precommit_env: dict[str, str], cards: dict[str, str]) -> Path:
     """A user's repository with these cards (path -> fixture card) and a Markdown file that is
     not a card (its front matter is broken: the hook must not look at it)."""
     root.mkdir()
-    git("init", "-q", cwd=root, env=env)
+    git("init", "-q", cwd=root, env=precommit_env)
     (root / "docs").mkdir()
     (root / "docs" / "notes.md").write_text("---\nco2_eq_emissions: [\n---\n")
     for path, fixture in cards.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CARDS / fixture / "README.md", root / path)
-    git("add", "-A", cwd=root, env=env)
+    git("add", "-A", cwd=root, env=precommit_env)
     return root
 
 
-def test_manifest_validates(env: dict[str, str]) -> None:
-    result = pre_commit("validate-manifest", str(MANIFEST), cwd=REPO, env=env)
+def test_manifest_validates(precommit_env: dict[str, str]) -> None:
+    result = pre_commit("validate-manifest", str(MANIFEST), cwd=REPO, env=precommit_env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_validate_manifest_does_check(tmp_path: Path, env: dict[str, str]) -> None:
+def test_validate_manifest_does_check(tmp_path: Path, precommit_env: dict[str, str]) -> None:
     """The validation above can fail: a hook without an entry does not pass."""
     broken = yaml.safe_load(MANIFEST.read_text())
     del broken[0]["entry"]
     (tmp_path / "hooks.yaml").write_text(yaml.safe_dump(broken))
-    assert pre_commit("validate-manifest", str(tmp_path / "hooks.yaml"), cwd=tmp_path, env=env).returncode != 0
+    assert pre_commit("validate-manifest", str(tmp_path / "hooks.yaml"), cwd=tmp_path, env=precommit_env).returncode != 0
 
 
 def test_hook_definition() -> None:
@@ -123,17 +81,17 @@ def test_files_pattern_matches_what_check_searches(path: str, is_card: bool) -> 
     assert is_model_card(path.rsplit("/", 1)[-1]) is is_card  # the CLI's directory search agrees
 
 
-def test_try_repo_passes_on_a_good_card(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
-    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean"})
-    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=env)
+def test_try_repo_passes_on_a_good_card(tmp_path: Path, precommit_env: dict[str, str], hook_repo: Path) -> None:
+    root = project(tmp_path / "project", precommit_env, {"models/good/README.md": "autotrain-clean"})
+    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=precommit_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"carbonlint \(model card CO2 metadata\)\.+Passed", result.stdout)
 
 
-def test_try_repo_fails_on_a_bad_card(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
-    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean",
+def test_try_repo_fails_on_a_bad_card(tmp_path: Path, precommit_env: dict[str, str], hook_repo: Path) -> None:
+    root = project(tmp_path / "project", precommit_env, {"models/good/README.md": "autotrain-clean",
                                               "models/bad/model_card.md": "several-errors"})
-    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=env)
+    result = pre_commit("try-repo", str(hook_repo), "carbonlint", "--all-files", cwd=root, env=precommit_env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"carbonlint \(model card CO2 metadata\)\.+Failed", result.stdout)
     assert "models/bad/model_card.md:5:14: CL106 [error]" in result.stdout
@@ -141,15 +99,15 @@ def test_try_repo_fails_on_a_bad_card(tmp_path: Path, env: dict[str, str], hook_
     assert "notes.md" not in result.stdout  # not a model card: never passed to the hook
 
 
-def test_try_repo_uses_uncommitted_changes(tmp_path: Path, env: dict[str, str], hook_repo: Path) -> None:
+def test_try_repo_uses_uncommitted_changes(tmp_path: Path, precommit_env: dict[str, str], hook_repo: Path) -> None:
     """An edited, uncommitted hook definition is what try-repo runs (through a shadow commit)."""
     edited = tmp_path / "edited-repo"
     shutil.copytree(hook_repo, edited)
     manifest = edited / ".pre-commit-hooks.yaml"
     manifest.write_text(manifest.read_text().replace(
         "name: carbonlint (model card CO2 metadata)", "name: carbonlint (uncommitted edit)"))
-    assert git("status", "--porcelain", cwd=edited, env=env).strip()  # really uncommitted
-    root = project(tmp_path / "project", env, {"models/good/README.md": "autotrain-clean"})
-    result = pre_commit("try-repo", str(edited), "carbonlint", "--all-files", cwd=root, env=env)
+    assert git("status", "--porcelain", cwd=edited, env=precommit_env).strip()  # really uncommitted
+    root = project(tmp_path / "project", precommit_env, {"models/good/README.md": "autotrain-clean"})
+    result = pre_commit("try-repo", str(edited), "carbonlint", "--all-files", cwd=root, env=precommit_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "carbonlint (uncommitted edit)" in result.stdout
