@@ -111,7 +111,13 @@ class Card:
 
     @property
     def co2(self) -> Any:
-        return self.metadata.get(CO2_KEY)
+        # Read by most checks of every card: built once, then kept (the card is not edited).
+        try:
+            return self._co2
+        except AttributeError:
+            metadata = self.metadata
+            self._co2: Any = metadata[CO2_KEY] if CO2_KEY in metadata else None
+            return self._co2
 
     def entry(self, *path: Any) -> tuple[yaml.Node | None, yaml.Node | None]:
         """(key node, value node) at a path of keys and indexes; the Hub keeps the last duplicate."""
@@ -495,6 +501,9 @@ class Metadata(Mapping):  # type: ignore[type-arg]
 
     def __contains__(self, key: object) -> bool:
         return key in self._nodes
+
+    def get(self, key: Any, default: Any = None) -> Any:  # Mapping.get goes through exceptions
+        return self[key] if key in self._nodes else default
 
     def __repr__(self) -> str:
         return f"Metadata({dict(self)!r})"

@@ -58,6 +58,13 @@ class Context:
         card = self.card
         return extract(card.body, first_line=card.position(card.body_offset)[0])
 
+    @functools.cached_property
+    def local_weights_size(self) -> float | None:
+        """The weights beside the card, measured once (several checks ask)."""
+        from carbonlint.judge import model_size_bytes
+
+        return model_size_bytes(self.card.path)
+
     def emissions_place(self) -> tuple[Any, str, Any]:
         """(span, dotted key, YAML node) of the emissions number: co2_eq_emissions itself in the
         short form, its 'emissions' key in the mapping form."""

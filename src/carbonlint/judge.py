@@ -140,7 +140,7 @@ def weights_size(context: Context) -> float | None:
     hub = context.card.hub_info
     if hub is not None:
         return hub.size_bytes
-    return model_size_bytes(context.card.path)
+    return context.local_weights_size
 
 
 def model_size_bytes(card_path: str) -> float | None:
