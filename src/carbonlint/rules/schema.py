@@ -271,10 +271,11 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
                 grams = format_grams(quantity.grams)
                 # A unit is only grams in the emissions fields; a comma may be a decimal comma.
                 certain = (not quantity.unit or path in ((), ("emissions",))) and "," not in value
+                converted = (f" ({format_grams(quantity.number)}{unit} is {grams} g)"
+                             if quantity.unit not in ("", "g") else "")
                 return Problem(
                     "CL106",
-                    f"{key} is the text {value!r}, not a number: the spec wants grams "
-                    f"({format_grams(quantity.number)}{unit} is {grams} g)",
+                    f"{key} is the text {value!r}, not a number: the spec wants grams{converted}",
                     span=span, key=key, suggestion=f"write {grams}",
                     fix=_number_fix(context, node, grams) if certain else None,
                 )
