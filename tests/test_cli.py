@@ -309,3 +309,25 @@ def test_per_file_ignores_match_hub_paths() -> None:
     config = Config(per_file_ignores={"hf://acme/*": ("CL2",)})
     assert not config.enabled("CL201", "hf://acme/model")
     assert config.enabled("CL201", "hf://other/model")
+
+
+def test_pyproject_table_pasted_into_dedicated_config(run, repo: Path) -> None:
+    (repo / ".carbonlint.toml").write_text('[tool.carbonlint]\nignore = ["CL106"]\n')
+    code, out, _ = run("check", "bad/README.md")
+    assert code == 0 and "CL106" not in out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "No such file"), ('{"format": 1}', "malformed baseline")])
+def test_bad_baseline_is_a_usage_error(run, repo: Path, content: str | None, message: str) -> None:
+    if content is not None:
+        (repo / "b.json").write_text(content)
+    code, out, err = run("check", "--baseline", "b.json", "good/README.md")
+    assert code == 2 and out == ""
+    assert err.startswith("carbonlint: error: --baseline: cannot read the baseline b.json") and message in err
+
+
+def test_min_class_on_unparseable_card_reports_only_the_parse_error(run, repo: Path) -> None:
+    (repo / "README.md").write_text("---\nco2_eq_emissions: [\n---\n")
+    code, out, _ = run("check", "--min-class", "basic", "README.md")
+    assert code == 1 and "CL001" in out and "CL210" not in out

@@ -35,7 +35,8 @@ def test_kilograms_in_grams_without_text_is_caught_by_physics() -> None:
         """, **PLAUSIBILITY)
     (finding,) = report.findings
     assert finding.code == "CL401"
-    assert "about 1000 times less than the estimate 8 x" in finding.message
+    assert "254 times less than the estimate 8 x" in finding.message
+    assert finding.message.endswith("about a thousand, a kilogram figure in the grams field?")
     assert "V100" in finding.message and "36 h" in finding.message and "us-east-1" in finding.message
     assert finding.suggestion == "if it is kilograms, write 150300"
 
@@ -139,3 +140,15 @@ def test_efficiency_label_in_the_report(tmp_path: Path) -> None:
 def test_no_label_without_emissions() -> None:
     assert lint("license: mit").efficiency is None
     assert lint("co2_eq_emissions: TBD").efficiency is None
+
+
+def test_a_unit_written_out_rules_out_the_slip() -> None:
+    report = lint("co2_eq_emissions:\n  emissions: '150 g'\n  hardware_used: 8 x V100\n"
+                  "  hours_used: 36\n  geographical_location: us-east-1", select=("CL4",))
+    (finding,) = report.findings
+    assert finding.code == "CL402" and finding.fix is None
+
+
+def test_number_only_suggestion_writes_grams() -> None:
+    (finding,) = [f for f in lint("co2_eq_emissions: '2.3 kg'").findings if f.code == "CL205"]
+    assert "emissions: 2300" in finding.suggestion

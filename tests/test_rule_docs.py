@@ -71,9 +71,15 @@ def test_explain_prints_the_documentation(run) -> None:
 
 
 def test_explain_unknown_code(run) -> None:
+    code, out, err = run("explain", "CL19")
+    assert code == 2 and out == ""
+    assert "no rule 'CL19'" in err and "did you mean" in err
+
+
+def test_explain_a_prefix(run) -> None:
     code, out, err = run("explain", "CL10")
     assert code == 2 and out == ""
-    assert "no rule 'CL10'" in err and "did you mean" in err
+    assert "'CL10' is a prefix of" in err and "CL101" in err
 
 
 def test_rules_lists_every_rule(run) -> None:

@@ -687,14 +687,18 @@ def load(path: str | Path | None = None) -> Baseline:
     """The baseline at ``path``, or the one shipped in the package (read once, then cached)."""
     if path is None:
         return _shipped()
-    from pathlib import Path  # only for building and explicit files: not on the check path
+    return _load_file(str(path))
 
-    path = Path(path)
+
+@lru_cache(maxsize=8)
+def _load_file(path: str) -> Baseline:
+    """A baseline file, read once per process (every card of a run asks for it)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
     except json.JSONDecodeError as error:
         raise ValueError(f"{path}: not JSON ({error})") from None
-    return from_dict(data, str(path))
+    return from_dict(data, path)
 
 
 # ---------------------------------------------------------------------------------------------

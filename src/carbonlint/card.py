@@ -261,6 +261,9 @@ def _parse_front_matter(card: Card) -> None:
 def _yaml_error(card: Card, exc: yaml.MarkedYAMLError, node: yaml.Node | None = None) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     message = "; ".join(part for part in (exc.context, exc.problem) if part)
+    source = card.front_matter or ""
+    if exc.problem_mark is not None and source[exc.problem_mark.index:exc.problem_mark.index + 1] == "\t":
+        message += " (a tab: YAML indents with spaces only)"
     if node is not None:
         span = card.span(node)
     elif mark is not None:

@@ -114,6 +114,14 @@ def build_config(*, config_file: str | None, select: str | None, ignore: str | N
             read_runs(cfg.codecarbon)
         except CodeCarbonError as exc:
             raise UsageFailure(f"--codecarbon: {exc}") from None
+    if cfg.baseline:  # likewise a baseline that cannot be read: say so once, not per card
+        from carbonlint.baselines import load
+
+        try:
+            load(cfg.baseline)
+        except (OSError, ValueError) as exc:
+            where = "--baseline" if baseline else f"{cfg.source}: baseline"
+            raise UsageFailure(f"{where}: cannot read the baseline {cfg.baseline}: {exc}") from None
     return cfg
 
 
@@ -147,6 +155,7 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
         for report in reports:
             below = cfg.min_class is not None and report.error is None and (
                 rank(report.reporting_class) < rank(cfg.min_class))
+            report.below_min_class = below
             summary.add(report, below_min_class=below)
             crashed |= report.internal_error
             reporter.report(report)
@@ -190,8 +199,9 @@ def rules(output_format: str) -> None:
              "severity": str(r.severity), "fixable": r.fixable, "summary": r.summary}
             for r in table], indent=2))
         return
+    width = max(len(r.name) for r in table)
     for r in table:
-        click.echo(f"{r.code}  {r.name:<28} {str(r.category):<13} {str(r.severity):<8} {r.summary}")
+        click.echo(f"{r.code}  {r.name:<{width}} {str(r.category):<13} {str(r.severity):<8} {r.summary}")
 
 
 @cli.command()
@@ -204,6 +214,10 @@ def explain(code: str) -> None:
     if found is None:
         import difflib
 
+        prefixed = [c for c in all_rules() if c.startswith(code.strip().upper())]
+        if prefixed and code.strip():
+            raise UsageFailure(f"{code!r} is a prefix of {len(prefixed)} rules ({', '.join(prefixed[:6])}"
+                               f"{', ...' if len(prefixed) > 6 else ''}); explain takes one code")
         close = difflib.get_close_matches(code.upper(), list(all_rules()), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise UsageFailure(f"no rule {code!r}{hint}; 'carbonlint rules' lists them")

@@ -199,6 +199,12 @@ def load(path: str | None = None) -> Config:
     else:
         table = _parse_toml(file)
         prefix = ""
+        tool = table.get("tool")
+        if set(table) == {"tool"} and isinstance(tool, dict) and set(tool) == {"carbonlint"}:
+            # The pyproject.toml form pasted into .carbonlint.toml: read it the same way.
+            table, prefix = tool["carbonlint"], "tool.carbonlint."
+            if not isinstance(table, dict):
+                raise ConfigError(f"{file}: [tool.carbonlint] must be a table")
     return from_mapping(table, source=file, root=os.path.dirname(os.path.realpath(file)),
                         prefix=prefix)
 

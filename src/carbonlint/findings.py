@@ -125,6 +125,7 @@ class CardReport:
     findings: list[Finding] = field(default_factory=list)
     # Which of the spec's five fields the card fills (issue: report them).
     fields_present: list[str] = field(default_factory=list)
+    below_min_class: bool = False  # set by the run, which knows --min-class
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
 
     def count(self, severity: Severity) -> int:

@@ -95,6 +95,16 @@ def fix(paths: tuple[str, ...], diff: bool, unsafe_fixes: bool, mapping_form: bo
         changed = False
         for outcome in outcomes:
             tally.add(outcome, verb="would apply")
+            # Without a report on stdout, say here why a card was left alone.
+            report = outcome.report
+            if report.error is not None:
+                tally.failed = True
+                click.echo(f"{outcome.path}: error: {report.error}", err=True)
+            for finding in report.findings:
+                if str(finding.category) == "parse" and str(finding.severity) == "error":
+                    tally.failed = True
+                    click.echo(f"{outcome.path}:{finding.line}:{finding.column}: {finding.code} "
+                               f"{finding.message} (left untouched)", err=True)
             if outcome.changed:
                 changed = True
                 click.echo(unified_diff(outcome.path, _text(outcome.before), _text(outcome.after)),

@@ -41,6 +41,7 @@ def card_to_dict(card: CardReport) -> dict[str, Any]:
         "emissions_g": emissions if emissions is None or math.isfinite(emissions) else None,
         "efficiency": card.efficiency,
         "error": card.error,
+        "below_min_class": card.below_min_class,
         "findings": [finding_to_dict(f) for f in card.findings],
     }
 

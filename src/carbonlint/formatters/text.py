@@ -64,6 +64,10 @@ class TextReporter:
             if card.efficiency and card.efficiency.get("label"):
                 grade += f"; efficiency {card.efficiency['label']}"
             out.append(grade)
+            if card.below_min_class and not any(f.code == "CL210" for f in card.findings):
+                # CL210 ignored or suppressed: the failure still needs a name.
+                out.append(f"{path}: {self._paint('error:', '31')} below --min-class (reporting "
+                           f"class {card.reporting_class})")
         self.stream.write("\n".join(out) + "\n")
 
     def close(self, summary: Summary) -> None:

@@ -30,8 +30,9 @@ rule(
     Emissions (in grams)" line, the template's "Carbon Emitted", a sentence), and the two differ by
     more than the rounding the text was written with (AutoTrain rounds to 4 decimals: 3.7680 in
     the text agrees with 3.7679548759427006 in the metadata). At least one of them is wrong.
-    Free prose is used only when it gives a single figure, so that a sentence comparing the model
-    with others ("GPT-3 emitted 552 tonnes") does not raise this.
+    Only the structured lines count here: free prose names other models' footprints as often as
+    this one's ("For comparison, GPT-3 emitted 552 tonnes"), so it is used only to catch the unit
+    slip (CL302).
     """,
     failing="""
     ---
@@ -236,12 +237,12 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
             )
             return
     structured = [f for f in facts if f.source != "free-text"]
-    if structured:
-        fact = structured[0]
-    elif len(facts) == 1:
-        fact = facts[0]
-    else:
-        return  # several free-text figures: they may describe other models
+    if not structured:
+        # Free prose is trusted for the unit slip above (its own number, repeated in the grams
+        # field), not for a plain disagreement: "For comparison, BERT emitted 652 kg of CO2"
+        # names another model's footprint as often as this one's.
+        return
+    fact = structured[0]
     yield Problem(
         "CL301",
         f"{key} is {format_grams(grams)} g, but the text on line {_line(fact)} says "

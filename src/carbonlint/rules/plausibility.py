@@ -30,7 +30,8 @@ rule(
     "The emissions are about 1000 times off the estimate from hardware, hours and location.",
     """
     A factor of about a thousand (1000, give or take the plausibility-factor, 10 by default)
-    between the reported number and the physical estimate is the signature of a unit slip: kilograms written in the grams field (1000 times too little), or
+    between the reported number and the physical estimate is the signature of a unit slip:
+    kilograms written in the grams field (1000 times too little), or
     grams from a tool that reports milligrams (1000 times too much). The message shows the
     estimate's arithmetic. The estimate alone does not prove the slip, so carbonlint fix
     multiplies (or divides) by 1000 only with --unsafe-fixes.
@@ -171,25 +172,30 @@ def against_estimate(context: Context) -> Iterator[Problem]:
     if 1 / factor <= ratio <= factor:
         return
     low, high = 1000 / factor, 1000 * factor
+    times = ratio if ratio > 1 else 1 / ratio
+    # A unit written out by the author ("150 g") rules out the unit-slip guess: only "far".
+    stated = isinstance(context.card.co2, str) or isinstance(
+        context.card.co2.get("emissions") if isinstance(context.card.co2, dict) else None, str)
+    if stated:
+        low, high = float("inf"), float("inf")
     if 1 / high <= ratio <= 1 / low:
         yield Problem(
             "CL401",
-            f"{key} is {format_grams(grams)} g, about 1000 times less than the estimate "
-            f"{estimate.arithmetic}{where}: a kilogram figure in the grams field?",
+            f"{key} is {format_grams(grams)} g, {times:,.0f} times less than the estimate "
+            f"{estimate.arithmetic}{where}: about a thousand, a kilogram figure in the grams field?",
             span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
             fix=_emissions_fix(context, format_grams(grams * 1000)),
         )
     elif low <= ratio <= high:
         yield Problem(
             "CL401",
-            f"{key} is {format_grams(grams)} g, about 1000 times more than the estimate "
-            f"{estimate.arithmetic}{where}: milligrams in the grams field?",
+            f"{key} is {format_grams(grams)} g, {times:,.0f} times more than the estimate "
+            f"{estimate.arithmetic}{where}: about a thousand, milligrams in the grams field?",
             span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
             fix=_emissions_fix(context, format_grams(grams / 1000)),
         )
     else:
         direction = "more" if ratio > 1 else "less"
-        times = ratio if ratio > 1 else 1 / ratio
         yield Problem(
             "CL402",
             f"{key} is {format_grams(grams)} g, {times:,.0f} times {direction} than the "
@@ -218,7 +224,7 @@ def impossible_intensity(context: Context) -> Iterator[Problem]:
             else "energy_consumed in MWh, or emissions in milligrams?")
     yield Problem(
         "CL404",
-        f"{format_grams(grams)} g for {kwh:g} kWh is {intensity:,.3g} g CO2e per kWh; real grids "
+        f"{format_grams(grams)} g for {kwh:g} kWh is {_readable(intensity)} g CO2e per kWh; real grids "
         f"lie between {MIN_INTENSITY:g} and {MAX_INTENSITY:,.0f}: {hint}",
         span=span, key=key,
     )
@@ -228,3 +234,8 @@ def _emissions_fix(context: Context, number: str) -> Any:
     from carbonlint.fix import emissions_number_fix
 
     return emissions_number_fix(context, number, unsafe=True)  # only the estimate suggests it
+
+
+def _readable(value: float) -> str:
+    """10,000 rather than 1e+04; three significant digits below 10."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.3g}"

@@ -9,6 +9,7 @@ from carbonlint.findings import Category, Fix, Problem, Severity
 from carbonlint.grade import rank
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
+from carbonlint.units import format_grams
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
@@ -317,7 +318,7 @@ def missing_fields(context: Context) -> Iterator[Problem]:
             "co2_eq_emissions is only a number; the mapping form can add source, training_type, "
             "geographical_location and hardware_used",
             span=card.span_of(CO2_KEY), key=CO2_KEY,
-            suggestion=f"write 'co2_eq_emissions:' then '  emissions: {_plain(card.co2)}' and the "
+            suggestion=f"write 'co2_eq_emissions:' then '  emissions: {format_grams(context.emissions_g)}' and the "
             "other keys below it", fix=_mapping_fix(context),
         )
         return
@@ -334,9 +335,6 @@ def _mapping_fix(context: Context) -> Fix | None:
     edit = scalar_to_mapping(context.card)
     return Fix(edit[0], edit[1], "write the mapping form") if edit is not None else None
 
-
-def _plain(value: object) -> str:
-    return str(value)
 
 
 @check("CL206")
@@ -407,6 +405,8 @@ def below_min_class(context: Context) -> Iterator[Problem]:
     grade = context.grade
     if wanted is None or rank(grade.reporting_class) >= rank(wanted):
         return
+    if any(p.code in _UNREADABLE for p in context.card.problems):
+        return  # the parse finding comes first; the class of unread metadata says nothing
     card = context.card
     span = card.span_of("co2_eq_emissions", key=True) or card.start_span()
     step = f"; next: {grade.next_step}" if grade.next_step else ""

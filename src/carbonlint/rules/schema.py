@@ -276,7 +276,9 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
                 return Problem(
                     "CL106",
                     f"{key} is the text {value!r}, not a number: the spec wants grams{converted}",
-                    span=span, key=key, suggestion=f"write {grams}",
+                    span=span, key=key,
+                    suggestion=f"write {grams}" if "," not in value else
+                    f"write {grams} (or the decimal number, if the comma is a decimal comma)",
                     fix=_number_fix(context, node, grams) if certain else None,
                 )
         what = "grams of CO2" if not path or path == ("emissions",) else "a number"
