@@ -305,6 +305,19 @@ def _place(grid: Any) -> str | None:
     return None if ":" in grid.zone else grid.zone.split("-")[0]
 
 
+def _disagreement(context: Context, code: str, field: str, written: str, fact: Fact,
+                  mine: str = "", theirs: str = "") -> Problem:
+    """CL304-CL306: a metadata field and a statement of the text that say different things;
+    ``mine`` and ``theirs`` say how each was understood (" (France)")."""
+    return Problem(
+        code,
+        f"{field} '{written}'{mine} disagrees with the text on line {_line(fact)}: "
+        f"{_quote(fact)}{theirs}",
+        span=context.card.span_of(CO2_KEY, field), key=f"{CO2_KEY}.{field}",
+        suggestion="correct whichever of the two is wrong",
+    )
+
+
 @check("CL304")
 def location_against_text(context: Context) -> Iterator[Problem]:
     co2 = context.card.co2
@@ -323,14 +336,8 @@ def location_against_text(context: Context) -> Iterator[Problem]:
     if not comparable or any(_place(g) == _place(mine) for _, g in comparable):
         return
     fact, theirs = comparable[0]
-    yield Problem(
-        "CL304",
-        f"geographical_location '{location}' ({mine.name}) disagrees with the text on line "
-        f"{_line(fact)}: {_quote(fact)} ({theirs.name})",
-        span=context.card.span_of(CO2_KEY, "geographical_location"),
-        key=f"{CO2_KEY}.geographical_location",
-        suggestion="correct whichever of the two is wrong",
-    )
+    yield _disagreement(context, "CL304", "geographical_location", location, fact,
+                        f" ({mine.name})", f" ({theirs.name})")
 
 
 _FORM_TOKENS = frozenset({"sxm", "sxm2", "sxm3", "sxm4", "sxm5", "pcie", "nvl", "hbm2", "hbm2e"})
@@ -357,13 +364,7 @@ def hardware_against_text(context: Context) -> Iterator[Problem]:
     mine, theirs = _families(mine_text), _families(str(fact.value))
     if not mine or not theirs or mine & theirs:
         return
-    yield Problem(
-        "CL305",
-        f"hardware_used '{mine_text}' disagrees with the text on line {_line(fact)}: "
-        f"{_quote(fact)}",
-        span=context.card.span_of(CO2_KEY, "hardware_used"), key=f"{CO2_KEY}.hardware_used",
-        suggestion="correct whichever of the two is wrong",
-    )
+    yield _disagreement(context, "CL305", "hardware_used", mine_text, fact)
 
 
 @check("CL306")
@@ -378,13 +379,6 @@ def training_type_against_text(context: Context) -> Iterator[Problem]:
     for fact in context.prose.of("training_type"):
         theirs = canonical_training_type(str(fact.value))
         if theirs is not None and theirs != mine:
-            yield Problem(
-                "CL306",
-                f"training_type '{value}' disagrees with the text on line {_line(fact)}: "
-                f"{_quote(fact)}",
-                span=context.card.span_of(CO2_KEY, "training_type"),
-                key=f"{CO2_KEY}.training_type",
-                suggestion="correct whichever of the two is wrong",
-            )
+            yield _disagreement(context, "CL306", "training_type", value, fact)
             return
 
