@@ -1,0 +1,61 @@
+"""The body, with code and comments blanked out, lower-cased, and its line positions."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+from carbonlint.findings import Span
+from carbonlint.prose.masking import mask, needs_masking
+from carbonlint.prose.patterns import regexes
+
+# Lower-casing keeps the length of every character but these two: U+0130 (İ) becomes two
+# characters, and U+212A (Kelvin sign) becomes an ASCII "k" that would pass for a unit.
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased, every offset unchanged."""
+    if "\u0130" in text or "\u212a" in text:
+        return text.translate(_ASCII_LOWER)
+    return text.lower()
+
+
+class Body:
+    """The body's lines; the same lines blanked and joined with "\\n" (``text``); and that,
+    lower-cased (``folded``), for the patterns.
+
+    Blanking replaces characters by spaces, so an offset in ``text`` is a column of a line.
+    """
+
+    def __init__(self, body: str, first_line: int) -> None:
+        rx = regexes()
+        lines = rx.line_break.split(body) if "\r" in body else body.split("\n")
+        text = "\n".join(lines)
+        if needs_masking(text):
+            text = "\n".join(mask(lines))
+        self.lines = lines
+        self.text = text
+        self.folded = fold(text)
+        self.first_line = first_line
+        # Line starts: the running sum of (length + 1), without a Python-level loop.
+        self.starts = list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
+
+    def located(self, start: int, end: int) -> tuple[str, Span]:
+        """What the card says at ``text[start:end]`` (blanked parts included), and where.
+
+        ``start:end`` never crosses a line: the patterns do not match line breaks."""
+        index = bisect_right(self.starts, start) - 1
+        column = start - self.starts[index]
+        line = self.first_line + index
+        text = self.lines[index][column : column + end - start]
+        return text, Span(line, column + 1, line, column + 1 + end - start)
+
+    def line_starts(self, anchored: re.Pattern[str], first: re.Pattern[str]) -> list[re.Match[str]]:
+        """Matches of a line-start pattern: ``first`` on the first line, then ``anchored``
+        (the same pattern after a line break) everywhere else."""
+        head = first.match(self.folded)
+        rest = list(anchored.finditer(self.folded))
+        return [head, *rest] if head is not None else rest
+

@@ -1,0 +1,121 @@
+"""Structured lines: "- **Hours used:** 36", "- **Carbon Emitted**: ...", "- CO2 Emissions ..."."""
+
+from __future__ import annotations
+
+import re
+
+from carbonlint.prose.body import Body, fold
+from carbonlint.prose.model import Fact
+from carbonlint.prose.patterns import regexes
+from carbonlint.prose.units import SCALE, normalised_unit, quantity_fact
+from carbonlint.prose.vocabulary import FIELD_OF, FIELDS, PLAIN_LABELS
+
+
+def template_facts(body: Body) -> list[Fact]:
+    facts: list[Fact] = []
+    if ":" not in body.folded:
+        return facts  # every field line has its colon; spares compiling the label pattern
+    rx = regexes()
+    for match in body.line_starts(rx.label, rx.first_label):
+        line_format = _field_line_format(match)
+        if line_format is not None:
+            fact = _field_fact(body, match, *line_format)
+            if fact is not None:
+                facts.append(fact)
+    return facts
+
+
+def _field_line_format(match: re.Match[str]) -> tuple[str, int] | None:
+    """Which format a label line follows, told by where its bold ends, and where its value
+    starts; None if the line is not a field line after all."""
+    prefix = regexes().label_prefix.fullmatch(match["prefix"])
+    if prefix is None:
+        return None
+    opened, close1, close2 = prefix["open"], match["close1"], match["close2"]
+    # Unless it closes the label's bold, "**" after the colon is the value's own emphasis.
+    value_start = match.start("close2") if close2 is not None else match.start("value")
+    label = " ".join(match["label"].split())
+    if opened is None:
+        if close1 is not None or label not in PLAIN_LABELS:
+            return None
+        hint = _hint_unit(match["hint"])
+        source = "autotrain" if label == "co2 emissions" and hint == "g" else "free-text"
+        return source, value_start
+    if close1 == opened:
+        return "sentence-transformers", value_start  # "**Carbon Emitted**: ..."
+    if close1 is None and close2 is not None and close2.strip(" \t") == opened:
+        return "hub-template", match.start("value")  # "**Carbon Emitted:** ..."
+    return None
+
+
+def _hint_unit(hint: str | None) -> str | None:
+    if hint is None:
+        return None
+    match = regexes().hint.fullmatch(hint)
+    return normalised_unit(match["unit"]) if match else None
+
+
+def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fact | None:
+    field = FIELD_OF[" ".join(match["label"].split())]
+    kind = FIELDS[field][0]
+    end = match.end("value")
+    # Blanked comments and code are spaces by now, so this also trims them off the value.
+    value = body.text[start:end]
+    start += len(value) - len(value.lstrip(" \t"))
+    end -= len(value) - len(value.rstrip(" \t"))
+    text, span = body.located(start, end)
+    cleaned = _clean(text)
+    if not cleaned:
+        return None
+    if is_placeholder(cleaned):
+        return Fact("placeholder", cleaned, text, None, None, source, field, span)
+    if kind in ("emissions_g", "energy_kwh", "hours"):
+        return _field_quantity(body, start, end, kind, _hint_unit(match["hint"]), source, field)
+    return Fact(kind, cleaned, text, None, None, source, field, span)
+
+
+def _clean(text: str) -> str:
+    """A text value without its Markdown: links become their text, emphasis is dropped."""
+    if "](" in text:
+        text = regexes().link.sub(r"\1", text)
+    return text.strip(" \t*_")
+
+
+def is_placeholder(cleaned: str) -> bool:
+    """"[More Information Needed]", "TBD", "N/A", "(Forthcoming.)", "{{ hours_used }}"..."""
+    return regexes().placeholder.fullmatch(fold(cleaned).strip(" \t()*_")) is not None
+
+
+def _field_quantity(
+    body: Body, start: int, end: int, kind: str, hint: str | None, source: str, field: str
+) -> Fact | None:
+    """The first number of a field's value, with its unit, or the label's unit hint.
+
+    A number with neither is only accepted for hours (the field's name is the unit).
+    """
+    rx = regexes()
+    folded = body.folded
+    number = rx.num.search(folded, start, end)
+    if number is None:
+        return None
+    if kind == "emissions_g":
+        after, group = rx.mass_after, "mass"
+    elif kind == "energy_kwh":
+        after, group = rx.energy_after, "energy"
+    else:
+        after, group = rx.time_after, "time"
+    unit_match = after.match(folded, number.end(), end)
+    if unit_match is not None:
+        stop = unit_match.end()
+        if kind == "emissions_g":
+            marker = rx.marker.match(folded, stop, end)
+            stop = marker.end() if marker else stop
+        if rx.rate.match(folded, stop, end):
+            return None
+        return quantity_fact(body, number, stop, kind, normalised_unit(unit_match[group]), source, field)
+    if rx.wordy_tail.match(folded, number.end(), end):
+        return None
+    if hint is not None and SCALE[hint][0] == kind:
+        return quantity_fact(body, number, number.end(), kind, hint, source, field)
+    return quantity_fact(body, number, number.end(), kind, None, source, field)
+
