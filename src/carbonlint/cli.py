@@ -34,6 +34,7 @@ class LazyGroup(click.Group):
 
     lazy_commands = {
         "baselines": "carbonlint.baselines_cli:baselines",
+        "estimate": "carbonlint.estimate_cli:estimate",
         "fix": "carbonlint.fix_cli:fix",
         "hub": "carbonlint.hub_cli:hub",
     }

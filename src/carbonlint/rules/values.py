@@ -27,7 +27,13 @@ SPEC_KEYS = ("emissions", "source", "training_type", "geographical_location", "h
 # Written by Sentence-Transformers and SetFit from CodeCarbon's tracker; the Hub ignores them,
 # carbonlint's plausibility checks read them.
 EXTENSION_KEYS = ("energy_consumed", "hours_used", "on_cloud", "cpu_model", "ram_total_size")
-KNOWN_KEYS = SPEC_KEYS + EXTENSION_KEYS
+# carbonlint's life-cycle keys (docs/lifecycle.md; carbonlint.lifecycle.KEYS, kept equal by a test).
+LIFECYCLE_KEYS = (
+    "embodied_emissions", "embodied_source", "idle_emissions", "idle_source",
+    "deployment_emissions_per_day", "deployment_emissions_per_1000_requests", "deployment_source",
+    "deployment_hardware", "deployment_location", "deployment_requests_per_day",
+)
+KNOWN_KEYS = SPEC_KEYS + EXTENSION_KEYS + LIFECYCLE_KEYS
 TRAINING_TYPES = ("pre-training", "fine-tuning")
 
 # Words people use for a spec key that no spelling distance would find.

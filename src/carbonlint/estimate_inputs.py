@@ -1,0 +1,173 @@
+"""The inputs of the physical estimate, each with where it came from.
+
+``carbonlint estimate`` and ``carbonlint fix --estimate`` show an author a number computed from
+their own card, so every input says its origin: the command line, the metadata
+(``co2_eq_emissions.hardware_used``), or a line of the card's text ("Hardware Type:" on line 14).
+Precedence: the command line, then the metadata, then a structured line of the text (the Hub
+template's fields), then free prose only when it states one value. Nothing is guessed: an input
+no source gives stays missing, and the estimate says which.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from carbonlint.units import finite_number
+
+if TYPE_CHECKING:
+    from carbonlint.checker import Context
+    from carbonlint.estimate import Estimate, Hardware
+
+
+class Input(NamedTuple):
+    value: Any  # the text (hardware, location, provider) or the number (hours, PUE); None: missing
+    origin: str  # "command line (--hours)", "metadata (co2_eq_emissions.hours_used)", ...
+
+    @property
+    def given(self) -> bool:
+        return self.value is not None
+
+
+MISSING = Input(None, "not given")
+
+
+class Inputs(NamedTuple):
+    hardware: Input
+    hours: Input
+    location: Input
+    pue: Input
+    provider: Input  # a cloud provider the text names (it decides the default PUE)
+
+    def parsed_hardware(self) -> list[Hardware]:
+        from carbonlint.estimate import parse_hardware
+
+        return parse_hardware(str(self.hardware.value)) if self.hardware.given else []
+
+    def hours_value(self) -> float | None:
+        return _hours(self.hours.value)
+
+    def missing(self) -> list[str]:
+        """What the estimate still needs, in words."""
+        needs = []
+        if not self.hardware.given:
+            needs.append("the hardware (--hardware, or hardware_used in co2_eq_emissions)")
+        elif not self.parsed_hardware():
+            needs.append(f"hardware carbonlint knows ({self.hardware.value!r} names no device "
+                         "in its tables)")
+        hours = self.hours_value()
+        if not self.hours.given:
+            needs.append("the training time (--hours, or hours_used in co2_eq_emissions)")
+        elif hours is None or hours <= 0:
+            needs.append(f"a training time in hours ({self.hours.value!r} is not one)")
+        return needs
+
+    def estimate(self) -> Estimate | None:
+        """The training estimate, or None while :meth:`missing` names something."""
+        from carbonlint.estimate import default_pue, estimate, grid_intensity
+
+        hardware, hours = self.parsed_hardware(), self.hours_value()
+        if not hardware or hours is None or hours <= 0:
+            return None
+        location = str(self.location.value) if self.location.given else None
+        pue = finite_number(self.pue.value) if self.pue.given else None
+        if pue is None and self.provider.given:
+            # A provider the text names decides the PUE when the location alone does not.
+            grid = grid_intensity(location)
+            pue = default_pue(f"{location or ''} {self.provider.value}", grid)
+        return estimate(hardware, hours, location, pue)
+
+    def pue_origin(self, result: Estimate) -> str:
+        """Where the PUE the estimate used comes from."""
+        if self.pue.given:
+            return self.pue.origin
+        return pue_source(result, str(self.provider.value) if self.provider.given else "")
+
+
+def pue_source(result: Estimate, provider: str = "") -> str:
+    """Why the estimator chose this PUE (data centre, cloud provider, industry average)."""
+    table = data_table("hardware_power.json")["pue"]
+    zone = result.grid.zone
+    if zone in table["datacentres"]:
+        return f"the data centre's own ({zone}; Green Algorithms v3.0 / ML CO2 Impact)"
+    name = zone.split(":")[0] if ":" in zone else provider.strip().lower()
+    for key, value in table["providers"].items():
+        if name.startswith(key) and abs(value - result.pue) < 1e-9:
+            return f"{key.upper() if len(key) <= 4 else key}'s default (Green Algorithms v3.0)"
+    if abs(table["default"]["value"] - result.pue) < 1e-9:
+        return "industry average (Uptime Institute 2024, via Green Algorithms v3.0)"
+    return "cloud provider default (Green Algorithms v3.0)"
+
+
+@lru_cache(maxsize=None)
+def data_table(name: str) -> dict[str, Any]:
+    """One of the estimator's shipped tables (read once; the same files estimate.py reads)."""
+    import json
+
+    from carbonlint.resources import read_text
+
+    table: dict[str, Any] = json.loads(read_text("data", name))
+    return table
+
+
+def _hours(value: Any) -> float | None:
+    if isinstance(value, str):
+        from carbonlint.estimate import parse_duration_hours
+
+        return parse_duration_hours(value)
+    return finite_number(value)
+
+
+def _line(fact: Any) -> str:
+    label = f" ({fact.field})" if fact.field else ""
+    return f"text, line {fact.span.line}{label}"
+
+
+def _from_text(context: Context, kind: str) -> Input:
+    """A structured line first; free prose only when it says one thing."""
+    facts = context.prose.of(kind)
+    structured = [f for f in facts if f.source != "free-text"]
+    if kind == "hardware":
+        # Only accelerator lines: "CPU Model" and "RAM Size" are the host, not the trainer.
+        structured = [f for f in structured if f.field in ("Hardware Type", "GPU Model")]
+    chosen = structured[0] if structured else (facts[0] if len(facts) == 1 else None)
+    if chosen is None or (kind == "hours" and isinstance(chosen.value, str)):
+        return MISSING
+    return Input(chosen.value, _line(chosen))
+
+
+def _metadata(co2: Any, key: str) -> Input:
+    from carbonlint.placeholders import is_placeholder
+
+    value = co2.get(key) if isinstance(co2, dict) else None
+    if value is None or isinstance(value, bool) or is_placeholder(value):
+        return MISSING
+    if isinstance(value, str) and not value.strip():
+        return MISSING
+    return Input(value, f"metadata (co2_eq_emissions.{key})")
+
+
+def from_context(context: Context, *, overrides: dict[str, Any] | None = None) -> Inputs:
+    """The inputs a card gives, the command line's ``overrides`` (hardware, hours, location, pue)
+    laid over them."""
+    co2 = context.card.co2
+    found = {}
+    for name, key in (("hardware", "hardware_used"), ("hours", "hours_used"),
+                      ("location", "geographical_location")):
+        meta = _metadata(co2, key)
+        if name == "hours" and meta.given and _hours(meta.value) is None:
+            meta = MISSING  # "TBD": the text may still say
+        found[name] = meta if meta.given else _from_text(context, name)
+    provider = _from_text(context, "cloud_provider")
+    inputs = Inputs(found["hardware"], found["hours"], found["location"], MISSING, provider)
+    return with_overrides(inputs, overrides or {})
+
+
+def from_options(overrides: dict[str, Any]) -> Inputs:
+    return with_overrides(Inputs(MISSING, MISSING, MISSING, MISSING, MISSING), overrides)
+
+
+def with_overrides(inputs: Inputs, overrides: dict[str, Any]) -> Inputs:
+    changes = {name: Input(value, f"command line (--{name})")
+               for name, value in overrides.items() if value is not None}
+    return inputs._replace(**changes)

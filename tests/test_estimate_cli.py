@@ -1,0 +1,221 @@
+"""``carbonlint estimate``: the number, each factor with its source, the band, the block to paste,
+the inputs' origins on a card, and ``--lifecycle``.
+
+Expected numbers are computed here from the published factors (400 W A100 SXM, AWS PUE 1.2,
+ML CO2 Impact's us-east-1 367.8 g/kWh), not copied from the output.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from carbonlint.card import parse_card
+from carbonlint.schema import errors as schema_errors
+
+CARD = textwrap.dedent("""\
+    ---
+    license: apache-2.0
+    pipeline_tag: text-classification
+    ---
+
+    # roberta-base-finetuned-claims
+
+    A RoBERTa-base classifier fine-tuned on a corpus of insurance claims.
+
+    ## Environmental Impact
+
+    Carbon emissions can be estimated using the Machine Learning Impact calculator.
+
+    - **Hardware Type:** 4 x NVIDIA V100 32GB
+    - **Hours used:** 12
+    - **Cloud Provider:** Google Cloud
+    - **Compute Region:** europe-west4
+    - **Carbon Emitted:** [More Information Needed]
+    """)
+
+
+def test_options_give_every_factor_and_its_source(run) -> None:
+    code, out, err = run("estimate", "--hardware", "8 x A100 80GB", "--hours", "36",
+                         "--location", "us-east-1")
+    assert code == 0, err
+    grams = 8 * 400 * 36 / 1000 * 1.2 * 367.8
+    assert f"estimate: {grams / 1000:.3g} kg CO2eq" in out
+    assert "8 x A100 SXM4 80 GB, 400 W each [ML CO2 Impact (TDP)]" in out
+    assert "PUE:      1.20 [AWS's default" in out
+    assert "367.8 g CO2eq/kWh" in out and "zone aws:us-east-1" in out
+    assert "band:" in out
+    # Every input says it came from the command line.
+    assert out.count("[command line (--") == 3
+
+
+def test_json_block_reads_back_and_passes_the_schema(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "8 x A100 80GB", "--hours", "36 hours",
+                       "--location", "us-east-1", "-f", "json")
+    assert code == 0
+    report = json.loads(out)
+    grams = 8 * 400 * 36 / 1000 * 1.2 * 367.8
+    assert report["estimate_g"] == pytest.approx(grams)
+    low, high = report["band_g"]
+    assert low < grams < high
+    # power 0.5-1.1 x, PUE 1.08-1.56 of 1.2, grid +-20 %: the band is the product.
+    assert low == pytest.approx(grams * 0.5 * 1.08 / 1.2 * 0.8)
+    assert high == pytest.approx(grams * 1.1 * 1.56 / 1.2 * 1.2)
+    grid = report["factors"]["grid"]
+    assert (grid["zone"], grid["fallback"]) == ("aws:us-east-1", False)
+    block = yaml.safe_load(report["block"])["co2_eq_emissions"]
+    assert block == report["co2_eq_emissions"]
+    assert block["emissions"] == float(f"{grams:.3g}")
+    assert "estimate, not a measurement" in block["source"]
+    assert "8 x A100 SXM4 80 GB (400 W) x 36 h x PUE 1.20" in block["source"]
+    assert block["hardware_used"] == "8 x A100 80GB" and block["hours_used"] == 36
+    assert schema_errors(block) == []
+
+
+def test_no_location_uses_the_world_average_and_widens_the_band(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "1 x T4", "--hours", "10", "-f", "json")
+    report = json.loads(out)
+    assert code == 0 and report["factors"]["grid"]["fallback"] is True
+    assert "geographical_location" not in report["co2_eq_emissions"]
+    assert "world average, no location given" in report["co2_eq_emissions"]["source"]
+    low, high = report["band_g"]
+    assert high / low > 10  # 10th to 90th percentile of countries, not +-20 %
+
+
+def test_card_inputs_say_where_they_came_from(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(CARD)
+    code, out, err = run("estimate", str(card), "-f", "json")
+    assert code == 0, err
+    [report] = json.loads(out)
+    inputs = report["inputs"]
+    lines = CARD.splitlines()
+    hardware_line = next(i for i, l in enumerate(lines, 1) if "Hardware Type" in l)
+    assert inputs["hardware"] == {"value": "4 x NVIDIA V100 32GB",
+                                  "origin": f"text, line {hardware_line} (Hardware Type)"}
+    assert inputs["hours"]["origin"].endswith("(Hours used)")
+    assert inputs["location"]["value"] == "europe-west4"
+    assert report["factors"]["grid"]["zone"] == "gcp:europe-west4"
+    assert report["factors"]["pue"]["source"].startswith("the data centre's own")
+
+
+def test_metadata_comes_before_the_text_and_options_before_both(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(CARD.replace("pipeline_tag: text-classification\n",
+                                 "co2_eq_emissions:\n  hardware_used: 2 x A100 40GB PCIe\n"))
+    [report] = json.loads(run("estimate", str(card), "-f", "json")[1])
+    assert report["inputs"]["hardware"]["origin"] == "metadata (co2_eq_emissions.hardware_used)"
+    assert report["factors"]["devices"][0]["watts_each"] == 250
+    [report] = json.loads(run("estimate", str(card), "--hours", "3", "--location", "France",
+                              "-f", "json")[1])
+    assert report["inputs"]["hours"] == {"value": "3", "origin": "command line (--hours)"}
+    assert report["factors"]["grid"]["zone"] == "FR"
+
+
+def test_a_card_without_inputs_says_what_is_missing(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\n---\n# A model\n\nTrained on one GPU.\n")
+    code, out, _ = run("estimate", str(card))
+    assert code == 1
+    assert "no estimate: missing the hardware" in out and "the training time" in out
+
+
+def test_unknown_hardware_is_named(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "2 x Frobnicator 9000", "--hours", "5")
+    assert code == 1 and "'2 x Frobnicator 9000' names no device" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ("estimate",),
+    ("estimate", "--hardware", "1 x T4"),
+    ("estimate", "--hardware", "1 x T4", "--hours", "200 GPU hours"),
+    ("estimate", "--hardware", "1 x T4", "--hours", "3", "--pue", "0"),
+    ("estimate", "--hardware", "1 x T4", "--hours", "3", "--deploy-hardware", "1 x T4"),
+    ("estimate", "no/such/README.md"),
+])
+def test_usage_errors_are_exit_2_without_traceback(run, argv: tuple[str, ...]) -> None:
+    code, out, err = run(*argv)
+    assert code == 2 and "Traceback" not in out + err
+
+
+def test_lifecycle_states_each_phase_and_its_assumptions(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "384 x A100 80GB", "--hours", "2820.3",
+                       "--location", "France", "--pue", "1.2", "--lifecycle",
+                       "--deploy-hardware", "16 x A100 40GB", "--deploy-location", "us-central1",
+                       "--requests-per-day", "12820", "-f", "json")
+    assert code == 0
+    life = json.loads(out)["lifecycle"]
+    phases = {p["name"]: p for p in life["phases"]}
+    assert set(phases) == {"training", "embodied", "idle", "deployment"}
+    # BLOOM's own inputs give back its published phases (11.2 t embodied, 14.6 t idle).
+    assert phases["embodied"]["grams"] == pytest.approx(11.2e6, rel=0.02)
+    assert phases["idle"]["grams"] / 1e6 == pytest.approx(14.6 * 56.039 / 57, rel=0.02)
+    assert all(p["assumptions"] for p in phases.values())
+    per_day = phases["deployment"]["grams"]
+    assert phases["deployment"]["per_1000_requests_g"] == pytest.approx(per_day / 12.82)
+    keys = life["keys"]
+    card = parse_card("---\n" + yaml.safe_dump({"co2_eq_emissions": {"emissions": 1, **keys}})
+                      + "---\n", "README.md")
+    assert schema_errors(card.co2) == []
+
+
+def test_lifecycle_text_lists_the_keys_to_paste(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "1 x T4", "--hours", "10", "--location",
+                       "Germany", "--lifecycle")
+    assert code == 0
+    assert "embodied:" in out and "assumes:" in out
+    assert "not estimated: deployment: give --deploy-hardware" in out
+    assert "  embodied_emissions: " in out and "  idle_source: " in out
+
+
+def test_estimate_is_listed_and_lazy(run) -> None:
+    import subprocess
+    import sys
+
+    assert "estimate" in run("--help")[1]
+    probe = ("import sys, carbonlint.cli; print(any(m.startswith('carbonlint.estimate') "
+             "for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+
+
+def test_lifecycle_keys_are_known_to_the_schema_and_the_unknown_key_rule(run, tmp_path: Path) -> None:
+    from carbonlint.lifecycle import KEYS
+    from carbonlint.rules.values import LIFECYCLE_KEYS
+    from carbonlint.schema import load
+
+    assert set(KEYS) == set(LIFECYCLE_KEYS)
+    properties = load()["$defs"]["report"]["properties"]
+    assert set(KEYS) <= set(properties)
+    card = tmp_path / "README.md"
+    card.write_text(textwrap.dedent("""\
+        ---
+        co2_eq_emissions:
+          emissions: 24700000
+          source: Luccioni et al. 2022
+          training_type: pre-training
+          geographical_location: France
+          hardware_used: 384 x A100 80GB
+          embodied_emissions: 11200000
+          embodied_source: Luccioni et al. 2022, Table 3
+          idle_emissions: 14600000
+          idle_source: Luccioni et al. 2022, Table 3
+          deployment_emissions_per_day: 19000
+          deployment_source: Luccioni et al. 2022, Sec. 4.4
+        ---
+        # A model
+        """))
+    code, out, _ = run("check", str(card), "--select", "CL1", "-f", "json")
+    assert code == 0 and json.loads(out)["files"][0]["findings"] == []
+
+
+@pytest.mark.parametrize("value, code", [("-5", "CL103"), ('"a lot"', "CL102"), ("[1, 2]", "CL102")])
+def test_lifecycle_figures_must_be_grams(run, tmp_path: Path, value: str, code: str) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(f"---\nco2_eq_emissions:\n  emissions: 100\n  idle_emissions: {value}\n---\n")
+    findings = json.loads(run("check", str(card), "--select", "CL1", "-f", "json")[1])["files"][0]["findings"]
+    assert [(f["code"], f["key"]) for f in findings] == [(code, "co2_eq_emissions.idle_emissions")]
