@@ -182,6 +182,11 @@ def check_card(card: Card, config: Config, enabled: frozenset[str] | None = None
     report.reporting_reason = context.grade.reason
     report.next_step = context.grade.next_step
     report.fields_present = _fields_present(card)
+    if context.emissions_g is not None:
+        from carbonlint.lifecycle import completeness_note, phases_reported
+
+        report.lifecycle_phases = phases_reported(card.co2)
+        report.lifecycle_note = completeness_note(card.co2)
     return report
 
 

@@ -125,6 +125,10 @@ class CardReport:
     findings: list[Finding] = field(default_factory=list)
     # Which of the spec's five fields the card fills (issue: report them).
     fields_present: list[str] = field(default_factory=list)
+    # The life-cycle phases the card reports (training, embodied, idle, deployment) and the
+    # completeness note given beside the reporting class (docs/lifecycle.md); None: no emissions.
+    lifecycle_phases: list[str] = field(default_factory=list)
+    lifecycle_note: str | None = None
     below_min_class: bool = False  # set by the run, which knows --min-class
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
 

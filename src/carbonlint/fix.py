@@ -79,6 +79,7 @@ class Outcome:
         self.applied = applied if applied is not None else Counter()  # fixes applied, by code
         self.held_back = held_back if held_back is not None else Counter()  # left, by option
         self.note = note  # why something asked for was not done
+        self.remark: str | None = None  # why an optional fill (--estimate) was not made
 
     @property
     def changed(self) -> bool:
@@ -409,8 +410,10 @@ def _decode(raw: bytes) -> tuple[bytes, str] | None:
 
 
 def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
-             codecarbon: dict[str, Any] | None = None, write: bool = True) -> Outcome:
-    """Fix one card (and fill it from CodeCarbon's values); write it back only if it changed."""
+             codecarbon: dict[str, Any] | None = None, write: bool = True,
+             estimate: bool = False) -> Outcome:
+    """Fix one card (and fill it from CodeCarbon's values, or with ``estimate`` from the physical
+    estimate); write it back only if it changed."""
     from carbonlint.card import parse_bytes
     from carbonlint.checker import check_card
 
@@ -433,11 +436,25 @@ def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
             base = fill_from_codecarbon(card, codecarbon)
         except FixError as exc:
             note = f"not filled from CodeCarbon: {exc}"
+    estimated, remark = False, None
+    if estimate and note is None:
+        from carbonlint.estimate_fix import NoEstimate, fill_from_estimate
+
+        try:
+            filled = fill_from_estimate(card if base == card.text else parse_card(base, path), config)
+            estimated, base = filled != base, filled
+        except NoEstimate as exc:
+            remark = f"no estimate written: {exc}"  # nothing the author asked for went wrong
+        except FixError as exc:
+            note = f"not filled from the estimate: {exc}"
     fixed, applied, report, stopped = fix_text(base, path, config, options)
     outcome = Outcome(path, raw, head + (lead + fixed).encode("utf-8"), report, applied,
                       held_back(report, options), note or stopped)
-    if codecarbon is not None and note is None and base != card.text:
+    outcome.remark = remark
+    if codecarbon is not None and note is None and base != card.text and not estimated:
         outcome.applied["codecarbon"] += 1
+    if estimated:
+        outcome.applied["estimate"] += 1
     if write and outcome.changed:
         try:
             write_atomically(path, outcome.after)
@@ -647,7 +664,8 @@ def _into_flow_mapping(card: Card, mapping: yaml.MappingNode, values: dict[str, 
 
 
 def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
-                  codecarbon: dict[str, Any] | None = None, write: bool = True) -> Iterator[Outcome]:
+                  codecarbon: dict[str, Any] | None = None, write: bool = True,
+                  estimate: bool = False) -> Iterator[Outcome]:
     """Fix each card the paths name (directories searched as by ``check``)."""
     from carbonlint.checker import expand_paths
 
@@ -657,4 +675,4 @@ def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
                                 reporting_reason="the card could not be read")
             yield Outcome(path, b"", b"", report)
             continue
-        yield fix_file(path, config, options, codecarbon=codecarbon, write=write)
+        yield fix_file(path, config, options, codecarbon=codecarbon, write=write, estimate=estimate)

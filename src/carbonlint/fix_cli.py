@@ -25,7 +25,8 @@ def _plural(count: int, word: str) -> str:
 def _what(applied: Counter[str]) -> str:
     parts = []
     for code, count in sorted(applied.items()):
-        name = "filled from CodeCarbon" if code == "codecarbon" else code
+        name = {"codecarbon": "filled from CodeCarbon",
+                "estimate": "filled from the estimate"}.get(code, code)
         parts.append(name if count == 1 else f"{name} x{count}")
     return ", ".join(parts)
 
@@ -44,8 +45,11 @@ class Tally:
         if outcome.changed:
             self.cards += 1
             self.fixed += fixes
-            click.echo(f"{outcome.path}: {verb} {_plural(fixes, 'fix')} ({_what(outcome.applied)})",
-                       err=True)
+            # The class the card reaches after the fixes (the report is of the fixed card).
+            click.echo(f"{outcome.path}: {verb} {_plural(fixes, 'fix')} ({_what(outcome.applied)});"
+                       f" reporting class '{outcome.report.reporting_class}'", err=True)
+        if getattr(outcome, "remark", None) is not None:
+            click.echo(f"{outcome.path}: {outcome.remark}", err=True)
         if outcome.note is not None:
             self.failed = True
             click.echo(f"{outcome.path}: {outcome.note}", err=True)
@@ -73,13 +77,17 @@ class Tally:
               help="Also rewrite 'co2_eq_emissions: <number>' as the mapping form (CL205).")
 @click.option("--from-codecarbon", "codecarbon_csv", type=click.Path(dir_okay=False),
               metavar="FILE", help="Fill co2_eq_emissions from CodeCarbon's emissions.csv.")
+@click.option("--estimate", is_flag=True,
+              help="Write co2_eq_emissions from the physical estimate (hardware x hours x PUE x "
+              "grid) on cards that give hardware and hours but no emissions; never over a "
+              "reported number. The source says it is an estimate.")
 @click.option("--runs", type=click.Choice(("sum", "last")), default=None,
               help="With --from-codecarbon and several runs in the file: add them up (default; "
               "every run spent energy on the model) or take the last.")
 @lint_options
 def fix(paths: tuple[str, ...], diff: bool, unsafe_fixes: bool, mapping_form: bool,
-        codecarbon_csv: str | None, runs: str | None, output: str | None, color: str,
-        **options: Any) -> None:
+        codecarbon_csv: str | None, estimate: bool, runs: str | None, output: str | None,
+        color: str, **options: Any) -> None:
     """Fix the co2_eq_emissions metadata of model cards; nothing else in the file changes."""
     from carbonlint.fix import FixOptions, iter_outcomes, unified_diff
 
@@ -89,7 +97,7 @@ def fix(paths: tuple[str, ...], diff: bool, unsafe_fixes: bool, mapping_form: bo
     values = _codecarbon_values(codecarbon_csv, runs or "sum") if codecarbon_csv else None
     fix_options = FixOptions(unsafe=unsafe_fixes, mapping_form=mapping_form)
     outcomes = iter_outcomes(paths or ("README.md",), cfg, fix_options, codecarbon=values,
-                             write=not diff)
+                             write=not diff, estimate=estimate)
     tally = Tally()
     if diff:
         changed = False

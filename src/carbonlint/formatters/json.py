@@ -40,6 +40,8 @@ def card_to_dict(card: CardReport) -> dict[str, Any]:
         "fields_present": card.fields_present,
         "emissions_g": emissions if emissions is None or math.isfinite(emissions) else None,
         "efficiency": card.efficiency,
+        "lifecycle": ({"phases": card.lifecycle_phases, "note": card.lifecycle_note}
+                      if card.lifecycle_note is not None else None),
         "error": card.error,
         "below_min_class": card.below_min_class,
         "findings": [finding_to_dict(f) for f in card.findings],

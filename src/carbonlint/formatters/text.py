@@ -63,6 +63,8 @@ class TextReporter:
                      f"({clean(card.reporting_reason)})")
             if card.efficiency and card.efficiency.get("label"):
                 grade += f"; efficiency {card.efficiency['label']}"
+            if len(card.lifecycle_phases) > 1 and card.lifecycle_note:
+                grade += f"; {card.lifecycle_note}"  # only cards that report beyond training
             out.append(grade)
             if card.below_min_class and not any(f.code == "CL210" for f in card.findings):
                 # CL210 ignored or suppressed: the failure still needs a name.
