@@ -219,3 +219,31 @@ def test_lifecycle_figures_must_be_grams(run, tmp_path: Path, value: str, code: 
     card.write_text(f"---\nco2_eq_emissions:\n  emissions: 100\n  idle_emissions: {value}\n---\n")
     findings = json.loads(run("check", str(card), "--select", "CL1", "-f", "json")[1])["files"][0]["findings"]
     assert [(f["code"], f["key"]) for f in findings] == [(code, "co2_eq_emissions.idle_emissions")]
+
+
+@pytest.mark.parametrize("written, hours", [
+    ("2hr 56mins", 2 + 56 / 60), ("2 hours and 56 minutes", 2 + 56 / 60), ("1.5 days", 36.0),
+    ("214 hrs ", 214.0),
+])
+def test_template_hours_line_is_read_whole(tmp_path: Path, run, written: str, hours: float) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(CARD.replace("- **Hours used:** 12", f"- **Hours used:** {written}"))
+    [report] = json.loads(run("estimate", str(card), "-f", "json")[1])
+    assert report["factors"]["hours"] == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("written", ["230,400 GPU-hours", "2+ hrs for training, 15+ for preprocessing"])
+def test_hours_that_are_not_wall_clock_are_refused_and_named(tmp_path: Path, run, written: str) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(CARD.replace("- **Hours used:** 12", f"- **Hours used:** {written}"))
+    code, out, _ = run("estimate", str(card))
+    assert code == 1 and f"missing a training time in hours ({written!r} is not one)" in out
+
+
+def test_an_unknown_place_is_named_not_called_missing(run) -> None:
+    code, out, _ = run("estimate", "--hardware", "1 x T4", "--hours", "3", "--location",
+                       "Atlantis", "-f", "json")
+    report = json.loads(out)
+    assert report["factors"]["grid"]["fallback"] is True
+    assert "'Atlantis' is not in carbonlint's tables" in report["co2_eq_emissions"]["source"]
+    assert report["co2_eq_emissions"]["geographical_location"] == "Atlantis"

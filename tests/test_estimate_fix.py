@@ -179,3 +179,21 @@ def test_no_finding_for_a_card_that_reports(tmp_path: Path, run) -> None:
                     "  hours_used: 3\n---\n# M\n")
     out = run("check", str(card), "-f", "json")[1]
     assert "CL220" not in {f["code"] for f in json.loads(out)["files"][0]["findings"]}
+
+
+@pytest.mark.parametrize("line", ["- **Carbon Emitted:** 13", "Carbon emissions: 0.4 (kg, CodeCarbon)"])
+def test_a_figure_in_the_text_without_unit_still_counts_as_stated(tmp_path: Path, run, line: str) -> None:
+    card = tmp_path / "README.md"
+    text = TEMPLATE_CARD + line + "\n"
+    card.write_text(text)
+    out = run("check", str(card), "-f", "json")[1]
+    assert "CL220" not in {f["code"] for f in json.loads(out)["files"][0]["findings"]}
+    _, _, err = run("fix", "--estimate", str(card))
+    assert card.read_text() == text and "text states its emissions" in err
+
+
+def test_a_placeholder_in_the_text_is_not_a_figure(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(TEMPLATE_CARD + "- **Carbon Emitted:** [More Information Needed]\n")
+    out = run("check", str(card), "-f", "json")[1]
+    assert "CL220" in {f["code"] for f in json.loads(out)["files"][0]["findings"]}

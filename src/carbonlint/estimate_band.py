@@ -66,8 +66,8 @@ def band(result: Estimate, *, pue_given: bool) -> Band:
         p10, p90 = _country_percentiles()
         low *= p10 / grid.g_per_kwh
         high *= p90 / grid.g_per_kwh
-        factors.append(f"grid {p10:.0f} to {p90:.0f} g/kWh (no location: 10th to 90th percentile "
-                       "of countries)")
+        factors.append(f"grid {p10:.0f} to {p90:.0f} g/kWh (location unknown: 10th to 90th "
+                       "percentile of countries)")
     else:
         low *= 1 - GRID_SPREAD
         high *= 1 + GRID_SPREAD

@@ -45,7 +45,9 @@ def _why_not(context: Any) -> str:
     if isinstance(co2, dict) and co2.get("source") not in (None, ""):
         return ("co2_eq_emissions names a source but no emissions: fill in that number "
                 "rather than an estimate")
-    if context.prose.of("emissions_g"):
+    from carbonlint.rules.estimate_offer import states_emissions
+
+    if context.prose.of("emissions_g") or states_emissions(card.body):
         return "the card's text states its emissions: write that number instead"
     from carbonlint.estimate_inputs import from_context
 

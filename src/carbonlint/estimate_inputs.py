@@ -133,7 +133,26 @@ def _from_text(context: Context, kind: str) -> Input:
     chosen = structured[0] if structured else (facts[0] if len(facts) == 1 else None)
     if chosen is None or (kind == "hours" and isinstance(chosen.value, str)):
         return MISSING
+    if kind == "hours" and chosen.field is not None:
+        # A template line says the whole duration ("2hr 56mins", "2 hours and 56 minutes");
+        # the line's value is read again with the estimator's own duration parser, which also
+        # refuses GPU-hours and "2+ hrs for training, 15+ for preprocessing".
+        written = _line_value(context.card.text, chosen.span.line)
+        hours = _hours(written)
+        if hours is not None and hours > 0:
+            return Input(hours, _line(chosen))
+        # Kept as written, so that the output says why it is not a duration.
+        return Input(written, _line(chosen)) if written else MISSING
     return Input(chosen.value, _line(chosen))
+
+
+def _line_value(text: str, line: int) -> str:
+    """What follows the label on a "- **Hours used:** 2hr 56mins" line of the card."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    _, _, value = lines[line - 1].partition(":")
+    return value.strip().strip("*").strip()
 
 
 def _metadata(co2: Any, key: str) -> Input:

@@ -52,9 +52,16 @@ def _grid_year(zone: str) -> int | None:
     return int(year) if isinstance(year, (int, float)) else None
 
 
-def _source_text(result: Estimate, hardware: list[Hardware]) -> str:
+def unknown_place(location: Any) -> str:
+    """Why the world average was used: no location, or one the tables do not know."""
+    if location is None or not str(location).strip():
+        return "no location given"
+    return f"{str(location).strip()!r} is not in carbonlint's tables"
+
+
+def _source_text(result: Estimate, hardware: list[Hardware], location: Any) -> str:
     devices = " + ".join(f"{h.count} x {h.name} ({h.watts_each:g} W)" for h in hardware)
-    where = ("world average, no location given" if result.grid.fallback
+    where = (f"world average, {unknown_place(location)}" if result.grid.fallback
              else f"{result.grid.name}; {result.grid.source}")
     return (f"carbonlint {__version__} estimate, not a measurement: rated power of {devices} x "
             f"{result.hours:,.4g} h x PUE {result.pue:.2f} x {result.grid.g_per_kwh:.4g} g/kWh "
@@ -65,7 +72,8 @@ def block_values(inputs: Inputs, result: Estimate) -> dict[str, Any]:
     """The co2_eq_emissions entries the estimate gives: the number, a source saying it is an
     estimate and how, and the inputs the card should keep beside it."""
     values: dict[str, Any] = {"emissions": significant(result.grams),
-                              "source": _source_text(result, inputs.parsed_hardware())}
+                              "source": _source_text(result, inputs.parsed_hardware(),
+                                                        inputs.location.value)}
     if inputs.location.given:
         values["geographical_location"] = str(inputs.location.value).strip()
     values["hardware_used"] = str(inputs.hardware.value).strip()
@@ -218,7 +226,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines.append(f"  PUE:      {f['pue']['value']:.2f} [{f['pue']['source']}]")
     g = f["grid"]
     year = f", {g['year']}" if g["year"] else ", year not given by the source"
-    note = "; no location given" if g["fallback"] else ""
+    note = f"; {unknown_place(report['inputs']['location']['value'])}" if g["fallback"] else ""
     lines.append(f"  grid:     {g['g_per_kwh']:.4g} g CO2eq/kWh, {g['name']} (zone {g['zone']}"
                  f"{year}) [{g['source']}{note}]")
     low, high = report["band_g"]

@@ -58,6 +58,21 @@ rule(
 )
 
 
+_EMISSIONS_LABELS = ("carbon emitted", "co2 emitted", "carbon emissions", "co2 emissions",
+                     "co2eq emissions", "co2 eq emissions", "carbon footprint")
+
+
+def states_emissions(body: str) -> bool:
+    """A labelled line gives a figure, unit or not ("- **Carbon Emitted:** 13"): the author
+    stated the emissions, even where the prose reader cannot tell the unit."""
+    for line in body.splitlines():
+        label, colon, value = line.partition(":")
+        if colon and any(word in label.lower() for word in _EMISSIONS_LABELS):
+            if any(c.isdigit() for c in value):
+                return True
+    return False
+
+
 def offer(context: Context) -> tuple[Inputs, Estimate] | None:
     """The inputs and estimate ``fix --estimate`` may write for this card, or None."""
     card = context.card
@@ -69,7 +84,7 @@ def offer(context: Context) -> tuple[Inputs, Estimate] | None:
             return None  # a number (right or wrong) is there: never over it
         if co2.get("source") not in (None, ""):
             return None  # a source without its number: the author's measurement went missing
-    if context.prose.of("emissions_g"):
+    if context.prose.of("emissions_g") or states_emissions(card.body):
         return None  # the text states the emissions: that number, not an estimate, belongs here
     from carbonlint.estimate_inputs import from_context
 
@@ -91,7 +106,10 @@ def estimate_available(context: Context) -> Iterator[Problem]:
 
     card = context.card
     span = card.span_of(CO2_KEY, key=True) or card.start_span()
-    where = " (no location: world average)" if result.grid.fallback else ""
+    from carbonlint.estimate_report import unknown_place
+
+    where = (f" (world average: {unknown_place(inputs.location.value)})"
+             if result.grid.fallback else "")
     yield Problem(
         "CL220",
         f"no emissions reported, but the card's hardware and hours estimate about "

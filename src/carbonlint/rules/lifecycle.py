@@ -275,7 +275,11 @@ def deployment_against_hardware(context: Context) -> Iterator[Problem]:
         told = f"{_times(grams / full)} times more than the devices at full power all day"
     else:
         told = f"{_times(day.grams / grams)} times less than at BLOOM's API's average load"
-    fallback = " (no location: world average)" if grid_intensity(location).fallback else ""
+    fallback = ""
+    if grid_intensity(location).fallback:
+        from carbonlint.estimate_report import unknown_place
+
+        fallback = f" (world average: {unknown_place(location)})"
     yield Problem(
         "CL422",
         f"{key} is {format_grams(grams)} g, {told}: {day.arithmetic}{fallback}",
