@@ -247,3 +247,20 @@ def test_an_unknown_place_is_named_not_called_missing(run) -> None:
     assert report["factors"]["grid"]["fallback"] is True
     assert "'Atlantis' is not in carbonlint's tables" in report["co2_eq_emissions"]["source"]
     assert report["co2_eq_emissions"]["geographical_location"] == "Atlantis"
+
+
+def test_a_directory_and_a_reported_number(tmp_path: Path, run) -> None:
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "README.md").write_text(CARD)
+    (tmp_path / "reported").mkdir()
+    (tmp_path / "reported" / "README.md").write_text(
+        "---\nco2_eq_emissions:\n  emissions: 90000\n  hardware_used: 1 x T4\n  hours_used: 3\n"
+        "  geographical_location: France\n---\n# M\n")
+    code, out, _ = run("estimate", str(tmp_path), "-f", "json")
+    plain, reported = json.loads(out)
+    assert code == 0 and plain["reported_g"] is None and reported["reported_g"] == 90000
+    text = run("estimate", str(tmp_path / "reported"))[1]
+    ratio = 90000 / reported["estimate_g"]
+    assert f"reported: 90 kg on the card, {ratio:.2f} times this estimate, outside the band" in text
+    assert "the card reports its own number: keep it if measured" in text
+    assert run("estimate", str(tmp_path / "plain" / "nothing"))[0] == 2

@@ -70,11 +70,16 @@ def estimate(cards: tuple[str, ...], hardware: str | None, hours: str | None,
     overrides = {"hardware": hardware, "hours": hours, "location": location, "pue": pue}
     reports = []
     if cards:
-        for path in cards:
-            inputs = _card_inputs(path, overrides)
+        from carbonlint.checker import expand_paths
+
+        for path in expand_paths(cards):
+            inputs, reported = _card_inputs(path, overrides)
             where = location if location is not None else inputs.location.value
             deployment = Deployment(deploy_hardware, deploy_location or where, requests_per_day)
-            reports.append(build(inputs, lifecycle=lifecycle, deployment=deployment, card=path))
+            reports.append(build(inputs, lifecycle=lifecycle, deployment=deployment, card=path,
+                                 reported_g=reported))
+        if not reports:
+            raise UsageFailure(f"no model card (README.md, *model_card*.md) in {', '.join(cards)}")
     else:
         from carbonlint.estimate_inputs import from_options
 
@@ -92,7 +97,8 @@ def estimate(cards: tuple[str, ...], hardware: str | None, hours: str | None,
     sys.exit(1 if any(r["estimate_g"] is None for r in reports) else 0)
 
 
-def _card_inputs(path: str, overrides: dict[str, Any]) -> Any:
+def _card_inputs(path: str, overrides: dict[str, Any]) -> tuple[Any, float | None]:
+    """The card's inputs (options laid over them) and the emissions it reports, if any."""
     import os
 
     from carbonlint.card import read_card
@@ -105,4 +111,5 @@ def _card_inputs(path: str, overrides: dict[str, Any]) -> Any:
     card = read_card(path)
     if card.unreadable is not None:
         raise UsageFailure(f"{path}: {card.unreadable}")
-    return from_context(Context(card, Config()), overrides=overrides)
+    context = Context(card, Config())
+    return from_context(context, overrides=overrides), context.emissions_g

@@ -84,15 +84,24 @@ class Inputs(NamedTuple):
         return pue_source(result, str(self.provider.value) if self.provider.given else "")
 
 
+# How a cloud provider is named in text (as the estimator reads them for the PUE).
+_PROVIDER_WORDS = {"amazon": "aws", "google": "gcp", "microsoft": "azure", "ovh": "ovhcloud",
+                   "oci": "oracle"}
+
+
 def pue_source(result: Estimate, provider: str = "") -> str:
     """Why the estimator chose this PUE (data centre, cloud provider, industry average)."""
     table = data_table("hardware_power.json")["pue"]
     zone = result.grid.zone
     if zone in table["datacentres"]:
         return f"the data centre's own ({zone}; Green Algorithms v3.0 / ML CO2 Impact)"
-    name = zone.split(":")[0] if ":" in zone else provider.strip().lower()
+    words = set(provider.lower().replace("-", " ").split())
+    if ":" in zone:
+        words.add(zone.split(":")[0])
+    names = {key: {key} | {w for w, k in _PROVIDER_WORDS.items() if k == key}
+             for key in table["providers"]}
     for key, value in table["providers"].items():
-        if name.startswith(key) and abs(value - result.pue) < 1e-9:
+        if names[key] & words and abs(value - result.pue) < 1e-9:
             return f"{key.upper() if len(key) <= 4 else key}'s default (Green Algorithms v3.0)"
     if abs(table["default"]["value"] - result.pue) < 1e-9:
         return "industry average (Uptime Institute 2024, via Green Algorithms v3.0)"

@@ -101,8 +101,9 @@ def training(inputs: Inputs) -> tuple[Estimate | None, list[Hardware]]:
 
 
 def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = Deployment(),
-          card: str | None = None) -> dict[str, Any]:
-    """The report as plain data (the JSON output)."""
+          card: str | None = None, reported_g: float | None = None) -> dict[str, Any]:
+    """The report as plain data (the JSON output). ``reported_g``: the emissions the card
+    already reports, set beside the estimate."""
     from carbonlint.estimate_band import band
 
     def described(item: Any) -> dict[str, Any]:
@@ -112,6 +113,7 @@ def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = D
         "card": card,
         "inputs": {name: described(getattr(inputs, name))
                    for name in ("hardware", "hours", "location", "pue", "provider")},
+        "reported_g": reported_g,
     }
     result, hardware = training(inputs)
     if result is None:
@@ -235,6 +237,10 @@ def render_text(report: dict[str, Any]) -> str:
         f"  {report['arithmetic']}",
         f"band:     {_mass(low)} to {_mass(high)} ({'; '.join(report['band_factors'])})",
     ]
+    reported = report.get("reported_g")
+    if reported:
+        lines.append(f"reported: {_mass(reported)} on the card, {reported / report['estimate_g']:.2f} "
+                     "times this estimate" + ("" if low <= reported <= high else ", outside the band"))
     if "lifecycle" in report:
         life = report["lifecycle"]
         lines.append("life cycle:")
@@ -251,8 +257,9 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  total (training, embodied, idle): {_mass(life['total_g'])}")
         for note in life["notes"]:
             lines.append(f"  not estimated: {note}")
-    lines += ["", "co2_eq_emissions block (paste into the card's front matter):", "",
-              report["block"].rstrip("\n")]
+    heading = ("co2_eq_emissions block (paste into the card's front matter):" if not reported else
+               "co2_eq_emissions block (the card reports its own number: keep it if measured):")
+    lines += ["", heading, "", report["block"].rstrip("\n")]
     if "lifecycle" in report and report["lifecycle"]["keys"]:
         from carbonlint.fix import yaml_scalar
 

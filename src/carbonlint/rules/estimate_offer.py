@@ -84,13 +84,13 @@ def offer(context: Context) -> tuple[Inputs, Estimate] | None:
             return None  # a number (right or wrong) is there: never over it
         if co2.get("source") not in (None, ""):
             return None  # a source without its number: the author's measurement went missing
-    if context.prose.of("emissions_g") or states_emissions(card.body):
+    if context.prose.of("emissions_g"):
         return None  # the text states the emissions: that number, not an estimate, belongs here
     from carbonlint.estimate_inputs import from_context
 
     inputs = from_context(context)
     result = inputs.estimate()
-    if result is None or result.grams <= 0:
+    if result is None or result.grams <= 0 or states_emissions(card.body):
         return None
     return inputs, result
 
