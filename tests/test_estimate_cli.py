@@ -264,3 +264,19 @@ def test_a_directory_and_a_reported_number(tmp_path: Path, run) -> None:
     assert f"reported: 90 kg on the card, {ratio:.2f} times this estimate, outside the band" in text
     assert "the card reports its own number: keep it if measured" in text
     assert run("estimate", str(tmp_path / "plain" / "nothing"))[0] == 2
+
+
+def test_lifecycle_takes_the_cards_deployment_keys(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nco2_eq_emissions:\n  emissions: 1500\n  hardware_used: 1 x T4\n"
+                    "  hours_used: 3\n  geographical_location: France\n"
+                    "  deployment_hardware: 2 x L4\n  deployment_requests_per_day: 4000\n"
+                    "---\n# M\n")
+    [report] = json.loads(run("estimate", str(card), "--lifecycle", "-f", "json")[1])
+    phases = {p["name"]: p for p in report["lifecycle"]["phases"]}
+    assert "2 x L4 (72 W)" in phases["deployment"]["arithmetic"]
+    assert phases["deployment"]["per_1000_requests_g"] == pytest.approx(phases["deployment"]["grams"] / 4)
+    # An option still wins over the card.
+    [report] = json.loads(run("estimate", str(card), "--lifecycle", "--deploy-hardware", "1 x T4",
+                              "-f", "json")[1])
+    assert "1 x NVIDIA Tesla T4" in report["lifecycle"]["phases"][-1]["arithmetic"]

@@ -197,3 +197,11 @@ def test_a_placeholder_in_the_text_is_not_a_figure(tmp_path: Path, run) -> None:
     card.write_text(TEMPLATE_CARD + "- **Carbon Emitted:** [More Information Needed]\n")
     out = run("check", str(card), "-f", "json")[1]
     assert "CL220" in {f["code"] for f in json.loads(out)["files"][0]["findings"]}
+
+
+def test_fix_without_the_option_announces_it(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(TEMPLATE_CARD)
+    _, _, err = run("fix", str(card))
+    assert card.read_text() == TEMPLATE_CARD
+    assert "1 more fix available with --estimate." in err

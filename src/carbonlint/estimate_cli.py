@@ -73,9 +73,13 @@ def estimate(cards: tuple[str, ...], hardware: str | None, hours: str | None,
         from carbonlint.checker import expand_paths
 
         for path in expand_paths(cards):
-            inputs, reported = _card_inputs(path, overrides)
+            inputs, reported, co2 = _card_inputs(path, overrides)
             where = location if location is not None else inputs.location.value
-            deployment = Deployment(deploy_hardware, deploy_location or where, requests_per_day)
+            # The card's own deployment keys (docs/lifecycle.md) unless the options say otherwise.
+            deployment = Deployment(
+                deploy_hardware or _text(co2.get("deployment_hardware")),
+                deploy_location or _text(co2.get("deployment_location")) or where,
+                requests_per_day or _positive_number(co2.get("deployment_requests_per_day")))
             reports.append(build(inputs, lifecycle=lifecycle, deployment=deployment, card=path,
                                  reported_g=reported))
         if not reports:
@@ -97,8 +101,20 @@ def estimate(cards: tuple[str, ...], hardware: str | None, hours: str | None,
     sys.exit(1 if any(r["estimate_g"] is None for r in reports) else 0)
 
 
-def _card_inputs(path: str, overrides: dict[str, Any]) -> tuple[Any, float | None]:
-    """The card's inputs (options laid over them) and the emissions it reports, if any."""
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _positive_number(value: Any) -> float | None:
+    from carbonlint.units import finite_number
+
+    number = finite_number(value) if not isinstance(value, bool) else None
+    return number if number is not None and number > 0 else None
+
+
+def _card_inputs(path: str, overrides: dict[str, Any]) -> tuple[Any, float | None, dict[str, Any]]:
+    """The card's inputs (options laid over them), the emissions it reports if any, and its
+    co2_eq_emissions mapping ({} when it has none)."""
     import os
 
     from carbonlint.card import read_card
@@ -112,4 +128,5 @@ def _card_inputs(path: str, overrides: dict[str, Any]) -> tuple[Any, float | Non
     if card.unreadable is not None:
         raise UsageFailure(f"{path}: {card.unreadable}")
     context = Context(card, Config())
-    return from_context(context, overrides=overrides), context.emissions_g
+    co2 = card.co2 if isinstance(card.co2, dict) else {}
+    return from_context(context, overrides=overrides), context.emissions_g, co2
