@@ -280,3 +280,12 @@ def test_lifecycle_takes_the_cards_deployment_keys(tmp_path: Path, run) -> None:
     [report] = json.loads(run("estimate", str(card), "--lifecycle", "--deploy-hardware", "1 x T4",
                               "-f", "json")[1])
     assert "1 x NVIDIA Tesla T4" in report["lifecycle"]["phases"][-1]["arithmetic"]
+
+
+def test_placeholder_location_is_no_location(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(CARD.replace("europe-west4", "Unknown"))
+    [report] = json.loads(run("estimate", str(card), "-f", "json")[1])
+    assert report["inputs"]["location"]["value"] is None
+    assert "world average, no location given" in report["co2_eq_emissions"]["source"]
+    assert "geographical_location" not in report["co2_eq_emissions"]

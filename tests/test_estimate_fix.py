@@ -165,7 +165,7 @@ def test_info_finding_gives_the_number(tmp_path: Path, run) -> None:
     code, out, _ = run("check", str(card), "-f", "json")
     [finding] = [f for f in json.loads(out)["files"][0]["findings"] if f["code"] == "CL220"]
     assert code == 0 and finding["severity"] == "info"
-    assert f"about {float(f'{TEMPLATE_GRAMS:.3g}'):g} g" in finding["message"]
+    assert f"about {TEMPLATE_GRAMS / 1000:.3g} kg ({float(f'{TEMPLATE_GRAMS:.3g}'):g} g)" in finding["message"]
     assert "fix --estimate" in finding["suggestion"]
     # After the fix the offer is gone.
     run("fix", "--estimate", str(card))

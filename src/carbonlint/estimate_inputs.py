@@ -142,6 +142,10 @@ def _from_text(context: Context, kind: str) -> Input:
     chosen = structured[0] if structured else (facts[0] if len(facts) == 1 else None)
     if chosen is None or (kind == "hours" and isinstance(chosen.value, str)):
         return MISSING
+    from carbonlint.placeholders import is_placeholder
+
+    if is_placeholder(chosen.value):  # "Compute Region: Unknown" gives no location
+        return MISSING
     if kind == "hours" and chosen.field is not None:
         # A template line says the whole duration ("2hr 56mins", "2 hours and 56 minutes");
         # the line's value is read again with the estimator's own duration parser, which also
@@ -196,6 +200,10 @@ def from_options(overrides: dict[str, Any]) -> Inputs:
 
 
 def with_overrides(inputs: Inputs, overrides: dict[str, Any]) -> Inputs:
+    from carbonlint.placeholders import is_placeholder
+
     changes = {name: Input(value, f"command line (--{name})")
                for name, value in overrides.items() if value is not None}
+    if "location" in changes and is_placeholder(changes["location"].value):
+        changes["location"] = Input(None, "command line (--location, a placeholder)")
     return inputs._replace(**changes)

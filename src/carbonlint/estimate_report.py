@@ -54,7 +54,9 @@ def _grid_year(zone: str) -> int | None:
 
 def unknown_place(location: Any) -> str:
     """Why the world average was used: no location, or one the tables do not know."""
-    if location is None or not str(location).strip():
+    from carbonlint.placeholders import is_placeholder
+
+    if location is None or not str(location).strip() or is_placeholder(str(location)):
         return "no location given"
     return f"{str(location).strip()!r} is not in carbonlint's tables"
 
@@ -88,7 +90,7 @@ def block_text(values: dict[str, Any], newline: str = "\n") -> str:
     return newline.join(lines) + newline
 
 
-def _mass(grams: float) -> str:
+def mass_text(grams: float) -> str:
     for unit, size in (("t", 1e6), ("kg", 1e3)):
         if abs(grams) >= size:
             return f"{grams / size:,.3g} {unit}"
@@ -233,28 +235,28 @@ def render_text(report: dict[str, Any]) -> str:
                  f"{year}) [{g['source']}{note}]")
     low, high = report["band_g"]
     lines += [
-        f"estimate: {_mass(report['estimate_g'])} CO2eq ({report['energy_kwh']:,.4g} kWh)",
+        f"estimate: {mass_text(report['estimate_g'])} CO2eq ({report['energy_kwh']:,.4g} kWh)",
         f"  {report['arithmetic']}",
-        f"band:     {_mass(low)} to {_mass(high)} ({'; '.join(report['band_factors'])})",
+        f"band:     {mass_text(low)} to {mass_text(high)} ({'; '.join(report['band_factors'])})",
     ]
     reported = report.get("reported_g")
     if reported:
-        lines.append(f"reported: {_mass(reported)} on the card, {reported / report['estimate_g']:.2f} "
+        lines.append(f"reported: {mass_text(reported)} on the card, {reported / report['estimate_g']:.2f} "
                      "times this estimate" + ("" if low <= reported <= high else ", outside the band"))
     if "lifecycle" in report:
         life = report["lifecycle"]
         lines.append("life cycle:")
         for phase in life["phases"]:
             unit = " a day" if phase["unit"] == "g/day" else ""
-            lines.append(f"  {phase['name'] + ':':<12} {_mass(phase['grams'])}{unit}")
+            lines.append(f"  {phase['name'] + ':':<12} {mass_text(phase['grams'])}{unit}")
             if phase["name"] != "training":
                 lines.append(f"    {phase['arithmetic']}")
                 for assumption in phase["assumptions"]:
                     lines.append(f"    assumes: {assumption}")
                 lines.append(f"    source: {phase['source']}")
             if "per_1000_requests_g" in phase:
-                lines.append(f"    per 1,000 requests: {_mass(phase['per_1000_requests_g'])}")
-        lines.append(f"  total (training, embodied, idle): {_mass(life['total_g'])}")
+                lines.append(f"    per 1,000 requests: {mass_text(phase['per_1000_requests_g'])}")
+        lines.append(f"  total (training, embodied, idle): {mass_text(life['total_g'])}")
         for note in life["notes"]:
             lines.append(f"  not estimated: {note}")
     heading = ("co2_eq_emissions block (paste into the card's front matter):" if not reported else

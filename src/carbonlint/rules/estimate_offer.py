@@ -101,7 +101,7 @@ def estimate_available(context: Context) -> Iterator[Problem]:
     if found is None:
         return
     inputs, result = found
-    from carbonlint.estimate_report import significant
+    from carbonlint.estimate_report import mass_text, significant
     from carbonlint.units import format_grams
 
     card = context.card
@@ -113,7 +113,8 @@ def estimate_available(context: Context) -> Iterator[Problem]:
     yield Problem(
         "CL220",
         f"no emissions reported, but the card's hardware and hours estimate about "
-        f"{format_grams(significant(result.grams))} g{where}: {result.arithmetic}",
+        f"{mass_text(result.grams)} ({format_grams(significant(result.grams))} g){where}: "
+        f"{result.arithmetic}",
         span=span, key=CO2_KEY,
         suggestion="carbonlint fix --estimate writes it as an estimate (carbonlint estimate "
         "shows every factor); a measurement (CodeCarbon) is better",
