@@ -289,3 +289,19 @@ def test_placeholder_location_is_no_location(tmp_path: Path, run) -> None:
     assert report["inputs"]["location"]["value"] is None
     assert "world average, no location given" in report["co2_eq_emissions"]["source"]
     assert "geographical_location" not in report["co2_eq_emissions"]
+
+
+def test_the_pasted_block_and_lifecycle_keys_pass_the_checks(tmp_path: Path, run) -> None:
+    out = run("estimate", "--hardware", "8 x A100 80GB", "--hours", "36", "--location",
+              "us-east-1", "--lifecycle", "--deploy-hardware", "1 x A10G",
+              "--requests-per-day", "20000", "-f", "json")[1]
+    report = json.loads(out)
+    co2 = {**report["co2_eq_emissions"], **report["lifecycle"]["keys"]}
+    card = tmp_path / "README.md"
+    card.write_text("---\n" + yaml.safe_dump({"co2_eq_emissions": co2}, sort_keys=False)
+                    + "---\n# M\n")
+    files = json.loads(run("check", str(card), "-f", "json")[1])["files"]
+    found = {f["code"] for f in files[0]["findings"]}
+    assert not found & {"CL107", "CL220", "CL221", "CL401", "CL402", "CL420", "CL421", "CL422",
+                        "CL423"}, found
+    assert files[0]["lifecycle"]["phases"] == ["training", "embodied", "idle", "deployment"]
