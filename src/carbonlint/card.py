@@ -34,11 +34,17 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 CO2_KEY = "co2_eq_emissions"
 
-# Limits that keep hostile input from eating the machine. A real card's metadata is at most a few
-# hundred kilobytes (long widget texts, big model-index blocks); 10 MB is far beyond any of them.
-MAX_FRONT_MATTER_CHARS = 10_000_000
+# Limits that keep hostile input from eating the machine (docs/limits.md). Each is far beyond any
+# real card: the largest Hub cards are a few hundred kilobytes (long widget texts, big model-index
+# blocks, an inlined image), their metadata a few thousand values. Every check of a card up to
+# these limits costs time and memory linear in its size: under a second and 200 MB.
+MAX_CARD_BYTES = 10_000_000  # a larger file is reported and not read
+MAX_FRONT_MATTER_CHARS = 1_000_000
 MAX_DEPTH = 200  # nesting deeper than this is not metadata, and would overflow the recursion stack
-MAX_NODES = 1_000_000  # also stops alias bombs: aliases are counted each time they are reached
+# Values in the front matter. Composing costs ~1 us and ~0.4 kB a value, so the count is bounded
+# before libyaml composes anything (see _value_bound); aliases are counted each time they are
+# reached, which also stops alias bombs.
+MAX_NODES = 100_000
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Card:
     body_offset: int = 0  # character offset of the body in ``text``
     problems: list[Problem] = field(default_factory=list)  # parse-level problems
     unreadable: str | None = None  # why the file could not be read at all
+    internal_error: bool = False  # unreadable because of a bug in carbonlint, not in the file
     hub_info: Any = None  # carbonlint.hub.HubInfo: what the Hub says (downloads, size), for `hub`
     _line_starts: list[int] | None = None
 
@@ -172,6 +179,17 @@ def decode(raw: bytes) -> str:
 
 def parse_card(text: str, path: str = "<string>") -> Card:
     """Split and parse a card's text; parse problems are recorded on the card, never raised."""
+    try:
+        return _parse_card(text, path)
+    except Exception as exc:  # noqa: BLE001 - one card must never stop a run
+        card = Card(path=path, text=text)
+        card.unreadable = (f"internal error while reading the card: {exc!r}; please report it "
+                           "with this card")
+        card.internal_error = True
+        return card
+
+
+def _parse_card(text: str, path: str) -> Card:
     if text.startswith("\ufeff"):  # a BOM is not part of the card (the Hub reads utf-8-sig)
         text = text[1:]
     card = Card(path=path, text=text)
@@ -219,6 +237,9 @@ def _parse_front_matter(card: Card) -> None:
             )
         )
         return
+    if _value_bound(source) > MAX_NODES:
+        card.problems.append(_too_many(card.start_span()))
+        return
     try:
         if _nesting_bound(source) > _SAFE_COMPOSE_DEPTH and _event_depth(source) > MAX_DEPTH:
             card.problems.append(_too_deep(card.start_span()))
@@ -236,15 +257,20 @@ def _parse_front_matter(card: Card) -> None:
             return
         card.root = root
         card.data = _lazy_metadata(root)
-    except yaml.MarkedYAMLError as exc:
-        card.problems.append(_yaml_error(card, exc))
+    except RecursionError:
+        # Only the pure-Python composer recurses: deeper than the interpreter's stack is too deep.
+        card.problems.append(_too_deep(card.start_span()))
         return
-    except (yaml.YAMLError, RecursionError) as exc:
-        # RecursionError: only the pure-Python loader recurses this deep; report, never crash.
-        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        card.problems.append(
-            Problem("CL001", f"the front matter is not valid YAML: {reason}", span=card.start_span())
-        )
+    except yaml.YAMLError as exc:
+        if _NESTING_ERROR in str(exc):
+            # libyaml 0.2.6 and later (PyYAML 6.0.3+ wheels) refuse 1,000 levels themselves: the
+            # same finding as our own limit, whichever PyYAML/libyaml is installed.
+            card.problems.append(_too_deep(card.start_span()))
+        elif isinstance(exc, yaml.MarkedYAMLError):
+            card.problems.append(_yaml_error(card, exc))
+        else:
+            card.problems.append(Problem("CL001", f"the front matter is not valid YAML: {exc}",
+                                         span=card.start_span()))
         return
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
@@ -276,6 +302,24 @@ def _yaml_error(card: Card, exc: yaml.MarkedYAMLError, node: yaml.Node | None = 
 def _too_deep(span: Span) -> Problem:
     return Problem("CL005", f"the front matter is nested more than {MAX_DEPTH} levels deep; it was "
                    "not parsed", span=span)
+
+
+def _too_many(span: Span) -> Problem:
+    return Problem("CL005", f"the front matter holds more than {MAX_NODES:,} values; it was not "
+                   "parsed", span=span)
+
+
+_NESTING_ERROR = "exceeded maximum nesting depth"
+# Every YAML value (node) starts at a line, after a flow separator or an indicator, so these
+# characters bound the number of nodes from above, in one pass of str.count each (C speed).
+_NODE_STARTS = ("\n", ",", ":", "-", "[", "{", "?", "*", "!")
+
+
+def _value_bound(source: str) -> int:
+    """An upper bound on the number of values libyaml would compose, without composing."""
+    if len(source) <= MAX_NODES:  # at least one character a value
+        return len(source)
+    return sum(source.count(c) for c in _NODE_STARTS)
 
 
 # libyaml's composer (PyYAML's C extension) recurses in C once per nesting level and crashes the
@@ -367,30 +411,86 @@ def _inspect_tree(card: Card, root: yaml.Node, *, aliases: bool) -> Problem | No
     return None
 
 
-_scalar_builder: yaml.constructor.SafeConstructor | None = None
+class HugeNumber(float):
+    """An integer too large for a float: it reads as infinity, and prints as the card wrote it.
+
+    PyYAML builds ``1`` followed by 400 zeros as a Python int, which no float arithmetic takes
+    (OverflowError), and refuses one of more than 4,300 digits (Python's integer-string limit).
+    No quantity in a card is that large, so carbonlint reads it as the infinity it is for any
+    computation: the value checks (CL104) report it like ``.inf``, with the card's own digits.
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> HugeNumber:
+        negative = text.lstrip().startswith("-")
+        number = super().__new__(cls, "-inf" if negative else "inf")
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        digits = self.text.strip()
+        if len(digits) > 24:
+            digits = f"{digits[:8]}...{digits[-4:]} ({len(digits):,} characters)"
+        return digits
+
+    __repr__ = __str__
+
+
+# Past this many characters an integer cannot fit a float (1.8e308 has 309 digits, underscores
+# and a sign add a few): it is not even parsed, which would cost quadratic time.
+_LONGEST_INT_TEXT = 330
+
+
+class Constructor(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor, with integers beyond float range built as :class:`HugeNumber`."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        text = str(node.value)
+        if len(text) > _LONGEST_INT_TEXT:
+            return HugeNumber(text)
+        value = super().construct_yaml_int(node)
+        if isinstance(value, int) and abs(value) > _FLOAT_MAX:
+            return HugeNumber(text)
+        return value
+
+
+_FLOAT_MAX = 1.7976931348623157e308
+Constructor.add_constructor("tag:yaml.org,2002:int", Constructor.construct_yaml_int)
+
+_scalar_builder: Constructor | None = None
 
 
 def _constructible(card: Card, node: yaml.Node) -> Problem | None:
     """Build one node now, as safe_load would, and report what it refuses."""
     global _scalar_builder
     if _scalar_builder is None:
-        _scalar_builder = yaml.constructor.SafeConstructor()
+        _scalar_builder = Constructor()
     try:
         if isinstance(node, yaml.ScalarNode):
             # Scalars need no second pass: one shared constructor, its memo cleared each time.
             try:
-                _scalar_builder.construct_object(node)
+                # deep: the constructors of !!map, !!set, !!omap... are generators whose
+                # error comes only when they are run to the end.
+                _scalar_builder.construct_object(node, deep=True)
             finally:
                 _scalar_builder.constructed_objects.clear()
                 _scalar_builder.recursive_objects.clear()
         else:
-            yaml.constructor.SafeConstructor().construct_document(node)
+            Constructor().construct_document(node)
     except yaml.MarkedYAMLError as exc:
         return _yaml_error(card, exc, node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        # e.g. an impossible date (2023-02-30) or an explicit !!int that is not a number.
-        return Problem("CL001", f"the front matter is not valid YAML for the Hub: the value "
-                       f"{getattr(node, 'value', '')!r} cannot be read ({exc})", span=card.span(node))
+    except Exception as exc:  # noqa: BLE001 - PyYAML's constructors raise anything on odd input
+        # e.g. an impossible date (2023-02-30), an explicit !!int that is not a number, or a
+        # tag on the wrong kind of value: `!!timestamp x` (AttributeError), `!!bool 1500`
+        # (KeyError) fail inside PyYAML. safe_load (and so the Hub) refuses such a card too.
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        what = f"the value {value!r}" if value is not None else "this value"
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        reason = str(exc) if isinstance(exc, (ValueError, OverflowError)) and str(exc) else (
+            f"it is not a valid {tag}")
+        return Problem("CL001", f"the front matter is not valid YAML for the Hub: {what} cannot "
+                       f"be read ({reason})", span=card.span(node))
     return None
 
 
@@ -493,7 +593,7 @@ class Metadata(Mapping):  # type: ignore[type-arg]
             return self._values[key]
         except KeyError:
             node = self._nodes[key]
-        value = self._values[key] = yaml.constructor.SafeConstructor().construct_document(node)
+        value = self._values[key] = Constructor().construct_document(node)
         return value
 
     def __iter__(self) -> Iterator[Any]:
@@ -515,7 +615,7 @@ class Metadata(Mapping):  # type: ignore[type-arg]
 def _lazy_metadata(root: yaml.Node) -> Any:
     """A :class:`Metadata` for a mapping root; anything else (or a top-level merge) built whole."""
     if not isinstance(root, yaml.MappingNode) or any(k.tag == _MERGE for k, _ in root.value):
-        return yaml.constructor.SafeConstructor().construct_document(root)
+        return Constructor().construct_document(root)
     nodes: dict[Any, yaml.Node] = {}
     for key_node, value_node in root.value:
         key = key_node.value if key_node.tag == _STR else _scalar_key(key_node)
@@ -524,11 +624,19 @@ def _lazy_metadata(root: yaml.Node) -> Any:
 
 
 def read_card(path: str, display_path: str | None = None) -> Card:
-    """Read and parse a card from disk; I/O and decoding problems become problems, not errors."""
+    """Read and parse a card from disk; I/O and decoding problems become problems, not errors.
+
+    Only regular files are read (a FIFO would block forever, a link to /dev/zero never end), and
+    only up to :data:`MAX_CARD_BYTES`: the file is opened without blocking and checked on the
+    open descriptor, so it cannot be swapped between the check and the read.
+    """
     shown = display_path or path
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_limited(path)
+    except CardTooLarge as exc:
+        card = Card(path=shown)
+        card.unreadable = str(exc)
+        return card
     except OSError as exc:
         card = Card(path=shown)
         card.unreadable = f"cannot read the file: {exc.strerror or exc}"
@@ -536,7 +644,64 @@ def read_card(path: str, display_path: str | None = None) -> Card:
     return parse_bytes(raw, shown)
 
 
+class CardTooLarge(OSError):
+    """A file carbonlint will not read: not a regular file, or over the size limit."""
+
+
+def read_limited(path: str, limit: int = MAX_CARD_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; CardTooLarge otherwise."""
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise CardTooLarge(f"not a regular file ({_file_kind(status.st_mode)}); it was not read")
+        if status.st_size > limit:
+            raise CardTooLarge(f"the file is {status.st_size:,} bytes, over carbonlint's limit of "
+                               f"{limit:,} for a model card; it was not read")
+        chunks, total = [], 0
+        while True:  # the size may have changed since fstat: never read past the limit
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise CardTooLarge(f"the file is over carbonlint's limit of {limit:,} bytes for "
+                                   "a model card; it was not read")
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def _file_kind(mode: int) -> str:
+    import stat
+
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def parse_bytes(raw: bytes, path: str) -> Card:
+    """A card from bytes; never raises (a bug in the reader is a problem on this card)."""
+    try:
+        return _parse_bytes(raw, path)
+    except Exception as exc:  # noqa: BLE001 - one card must never stop a run
+        card = Card(path=path)
+        card.unreadable = (f"internal error while reading the card: {exc!r}; please report it "
+                           "with this card")
+        card.internal_error = True
+        return card
+
+
+def _parse_bytes(raw: bytes, path: str) -> Card:
     try:
         text = decode(raw)
     except UnicodeDecodeError as exc:

@@ -138,9 +138,25 @@ def enabled_codes(config: Config, path: str | None = None) -> frozenset[str]:
 
 
 def check_card(card: Card, config: Config, enabled: frozenset[str] | None = None) -> CardReport:
+    """The report of one card. Never raises: whatever goes wrong is said on this card's report,
+    and a run over many cards goes on with the next one."""
+    try:
+        return _check_card(card, config, enabled)
+    except Exception as exc:  # noqa: BLE001 - e.g. a bug while grading or labelling the card
+        return _internal_error(CardReport(path=card.path), f"while judging the card: {exc!r}")
+
+
+def _internal_error(report: CardReport, what: str) -> CardReport:
+    report.error = f"internal error {what}; please report it with this card"
+    report.internal_error = True
+    return report
+
+
+def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> CardReport:
     report = CardReport(path=card.path)
     if card.unreadable is not None:
         report.error = card.unreadable
+        report.internal_error = card.internal_error
         report.reporting_reason = "the card could not be read"
         return report
     context = Context(card, config)
@@ -148,16 +164,18 @@ def check_card(card: Card, config: Config, enabled: frozenset[str] | None = None
     if enabled is None or config.per_file_ignores:
         enabled = enabled_codes(config, card.path)
     problems: list[Problem] = []
+    failed: list[str] = []
     for check in all_checks():
         if not check.codes & enabled:
             continue
         try:
             problems.extend(p for p in check.function(context) if p.code in enabled)
-        except Exception as exc:  # noqa: BLE001 - a bug in one check must not stop the run
-            report.error = (f"internal error in check '{check.function.__name__}': {exc!r}; "
-                            "please report it with this card")
-            report.internal_error = True
-            return report
+        except Exception as exc:  # noqa: BLE001 - a bug in one check must not stop the others
+            failed.append(f"in check '{check.function.__name__}': {exc!r}")
+    if failed:
+        # The findings of the checks that ran are still reported; the card counts as not fully
+        # checked (exit code 2), since a rule that should have run did not.
+        _internal_error(report, "; ".join(failed))
     suppressed = _suppressions(card)
     for problem in problems:
         if _is_suppressed(problem, suppressed):
@@ -220,7 +238,18 @@ def _suppressions(card: Card) -> Suppressions:
     if source and "carbonlint" in source:
         first_line, _ = card.position(card.yaml_offset)
         lines = source.splitlines()
+        # One pass from the end: the next line that is neither blank nor a comment, for every
+        # line (a run of comment lines must not be rescanned from each of its lines).
+        next_content = [0] * len(lines)
+        following = None
+        for index in range(len(lines) - 1, -1, -1):
+            next_content[index] = following if following is not None else index
+            stripped = lines[index].strip()
+            if stripped and not stripped.startswith("#"):
+                following = index
         for index, line in enumerate(lines):
+            if "carbonlint" not in line:
+                continue
             found = _INLINE.search(line)
             if not found:
                 continue
@@ -228,8 +257,7 @@ def _suppressions(card: Card) -> Suppressions:
             target = index
             if not line[: found.start()].strip():
                 # A comment alone on its line covers the next line that is not a comment.
-                target = next((j for j in range(index + 1, len(lines))
-                               if lines[j].strip() and not lines[j].lstrip().startswith("#")), index)
+                target = next_content[index]
             by_line[first_line + target] = codes
     return whole_file, by_line
 

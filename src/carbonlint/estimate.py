@@ -52,6 +52,12 @@ class Estimate(NamedTuple):
     arithmetic: str
 
 
+# A hardware name, a duration or a location is a few words: text longer than this is not one, and
+# is not parsed (the name patterns backtrack on long runs of digits or spaces). The largest
+# training clusters have some 100,000 devices; a bigger "count" is not a count.
+MAX_FIELD_CHARS = 400
+MAX_DEVICES = 1_000_000
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -303,6 +309,8 @@ def _parse_segment(segment: str) -> Hardware | None:
     count, explicit, clean = _take_counts(clean)
     if not clean or count == 0 or explicit == 0:
         return None
+    if max(count or 0, explicit or 0) > MAX_DEVICES:  # not a count of devices: no estimate
+        return None
     if is_tpu:
         return _tpu(clean, count, explicit)
     raw = frozenset(_raw_tokens(clean))
@@ -331,6 +339,8 @@ def _parse_hardware(text: str) -> tuple[Hardware, ...]:
     Never guesses: a model missing from the tables, a TPU pod of unknown size or a CPU named
     only by its clock speed ("Intel(R) Xeon(R) CPU @ 2.20GHz") yields nothing.
     """
+    if len(text or "") > MAX_FIELD_CHARS:
+        return ()
     found = (_parse_segment(segment) for segment in re.split(_SEGMENTS, text or ""))
     return tuple(hw for hw in found if hw is not None)
 
@@ -368,6 +378,8 @@ def parse_duration_hours(text: str) -> float | None:
     anything else unclear give ``None``.
     """
     t = (text or "").strip()
+    if len(t) > MAX_FIELD_CHARS:
+        return None
     if re.fullmatch(_NUMBER, t):
         return _number(t)
     clock = re.fullmatch(_CLOCK, t)
@@ -463,6 +475,8 @@ def grid_intensity(location: str | None) -> GridMatch:
     ("us-east-1", "europe-west4", "westeurope", "East US"), alone or inside free text
     ("Jean Zay, Orsay, France"). Unknown or empty: the world average, ``fallback=True``.
     """
+    if len(location or "") > MAX_FIELD_CHARS:
+        return _grid_match("WORLD", fallback=True)
     tokens = _location_tokens(location or "")
     key = " ".join(tok for tok, _ in tokens)
     if key in _NULLISH:

@@ -172,13 +172,11 @@ def against_estimate(context: Context) -> Iterator[Problem]:
     if 1 / factor <= ratio <= factor:
         return
     low, high = 1000 / factor, 1000 * factor
-    times = ratio if ratio > 1 else 1 / ratio
+    times = ratio if ratio > 1 else (1 / ratio if ratio > 0 else float("inf"))  # 5e-324 g
     # A unit written out by the author ("150 g") rules out the unit-slip guess: only "far".
     stated = isinstance(context.card.co2, str) or isinstance(
         context.card.co2.get("emissions") if isinstance(context.card.co2, dict) else None, str)
-    if stated:
-        low, high = float("inf"), float("inf")
-    if 1 / high <= ratio <= 1 / low:
+    if not stated and 1 / high <= ratio <= 1 / low:
         yield Problem(
             "CL401",
             f"{key} is {format_grams(grams)} g, {times:,.0f} times less than the estimate "
@@ -186,7 +184,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
             span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
             fix=_emissions_fix(context, format_grams(grams * 1000)),
         )
-    elif low <= ratio <= high:
+    elif not stated and low <= ratio <= high:
         yield Problem(
             "CL401",
             f"{key} is {format_grams(grams)} g, {times:,.0f} times more than the estimate "
