@@ -64,6 +64,7 @@ class Card:
     internal_error: bool = False  # unreadable because of a bug in carbonlint, not in the file
     hub_info: Any = None  # carbonlint.hub.HubInfo: what the Hub says (downloads, size), for `hub`
     _line_starts: list[int] | None = None
+    _scanned: int = 0  # the line table covers text[:_scanned]
 
     # -- positions ---------------------------------------------------------------------------
 
@@ -73,10 +74,25 @@ class Card:
         Lines are separated by CRLF, CR or LF (what editors and GitHub count); columns count
         characters (code points).
         """
-        if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0]
+        if offset >= self._scanned:
+            self._scan_lines(offset)
+        index = bisect.bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def _scan_lines(self, offset: int) -> None:
+        """Extend the table of line starts past ``offset`` (doubling), not over the whole text:
+        positions are asked for the front matter and the start of the body, and a large card's
+        table would cost more than everything else."""
+        text, start = self.text, self._scanned
+        end = min(len(text), max(offset + 1, 2 * start, 65536))
+        if end < len(text) and text[end - 1] == "\r":
+            end += 1  # never split a CRLF between two scans
+        assert self._line_starts is not None
+        self._line_starts.extend(m.end() for m in _LINE_BREAK.finditer(text, start, end))
+        self._scanned = end if end < len(text) else len(text) + 1
 
     def span(self, node: yaml.Node) -> Span:
         """The file span of a YAML node (end exclusive)."""
@@ -442,12 +458,17 @@ class HugeNumber(float):
 _LONGEST_INT_TEXT = 330
 
 
+def fits_float(integer_text: str) -> bool:
+    """False when an integer's text is too long to be within float range (not parsed at all)."""
+    return len(integer_text) <= _LONGEST_INT_TEXT
+
+
 class Constructor(yaml.constructor.SafeConstructor):
     """PyYAML's safe constructor, with integers beyond float range built as :class:`HugeNumber`."""
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
         text = str(node.value)
-        if len(text) > _LONGEST_INT_TEXT:
+        if not fits_float(text):
             return HugeNumber(text)
         value = super().construct_yaml_int(node)
         if isinstance(value, int) and abs(value) > _FLOAT_MAX:
@@ -461,9 +482,26 @@ Constructor.add_constructor("tag:yaml.org,2002:int", Constructor.construct_yaml_
 _scalar_builder: Constructor | None = None
 
 
+# Plain scalars that the resolver tagged from their own text (42, 1.5, true, null) always build,
+# except dates (2023-02-30 matches the pattern): they need not be built to be checked, which
+# saves most of the walk on a large front matter. Keyed by first character, as PyYAML's table.
+_ALWAYS_BUILD = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                           "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
+
+
+def _resolved_from_text(node: yaml.Node) -> bool:
+    if node.tag not in _ALWAYS_BUILD or not isinstance(node, yaml.ScalarNode) or node.style:
+        return False
+    value = node.value
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers.get(value[:1] if value else "", ())
+    return any(tag == node.tag and pattern.match(value) for tag, pattern in resolvers)
+
+
 def _constructible(card: Card, node: yaml.Node) -> Problem | None:
     """Build one node now, as safe_load would, and report what it refuses."""
     global _scalar_builder
+    if _resolved_from_text(node):
+        return None
     if _scalar_builder is None:
         _scalar_builder = Constructor()
     try:

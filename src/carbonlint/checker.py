@@ -21,6 +21,7 @@ from carbonlint.rules import all_checks, all_rules
 if TYPE_CHECKING:
     from carbonlint.prose import ProseFacts
 
+MAX_BODY_CHARS = 1_000_000  # how much of a card's Markdown text the prose reader reads
 ACCELERATOR_FIELDS = frozenset({"Hardware Type", "GPU Model"})
 SPEC_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
 
@@ -56,7 +57,9 @@ class Context:
         from carbonlint.prose import extract
 
         card = self.card
-        return extract(card.body, first_line=card.position(card.body_offset)[0])
+        # The text is read up to MAX_BODY_CHARS (docs/limits.md): every statement about a run
+        # that a real card makes is far before that, and the reader's cost grows with the text.
+        return extract(card.body[:MAX_BODY_CHARS], first_line=card.position(card.body_offset)[0])
 
     @functools.cached_property
     def local_weights_size(self) -> float | None:

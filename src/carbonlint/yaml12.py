@@ -31,12 +31,9 @@ def resolve_core(text: str) -> Any:
         return None
     if _BOOL.match(text):
         return text.lower() == "true"
-    if _INT10.match(text):
-        return int(text)
-    if _INT8.match(text):
-        return int(text[2:], 8)
-    if _INT16.match(text):
-        return int(text[2:], 16)
+    for pattern, skip, base in ((_INT10, 0, 10), (_INT8, 2, 8), (_INT16, 2, 16)):
+        if pattern.match(text):
+            return _integer(text, skip, base)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -46,6 +43,17 @@ def resolve_core(text: str) -> Any:
     return text
 
 
+def _integer(text: str, skip: int, base: int) -> Any:
+    """As PyYAML's side (carbonlint.card.Constructor): past float range, an infinite HugeNumber."""
+    from carbonlint.card import HugeNumber, fits_float
+
+    if not fits_float(text):
+        return HugeNumber(text)
+    value = int(text[skip:], base)
+    return value if abs(value) <= _FLOAT_MAX else HugeNumber(text)
+
+
+_FLOAT_MAX = 1.7976931348623157e308
 _constructor: yaml.constructor.SafeConstructor | None = None
 
 
@@ -53,7 +61,9 @@ def _pyyaml_value(node: yaml.ScalarNode) -> Any:
     """What PyYAML's safe loader (YAML 1.1) builds from the node."""
     global _constructor
     if _constructor is None:
-        _constructor = yaml.constructor.SafeConstructor()
+        from carbonlint.card import Constructor
+
+        _constructor = Constructor()
     try:
         return _constructor.construct_object(node)
     finally:
