@@ -138,3 +138,32 @@ def test_every_kept_crasher(path: Path) -> None:
 def test_the_crasher_folder_is_not_empty() -> None:
     # The replay above must have something to replay: an empty folder would pass silently.
     assert len(list(REGRESSIONS.glob("*.md"))) >= 10
+
+
+def test_an_org_run_on_the_hub_survives_every_kept_crasher(tmp_path: Path) -> None:
+    """`carbonlint hub --author` through the real huggingface_hub client against the local Hub:
+    one bad card (or odd Hub metadata) never ends the run; every model is reported."""
+    import os
+    import subprocess
+    import sys
+
+    from hub_server import FakeHub, FakeModel
+
+    cards = sorted(REGRESSIONS.glob("*.md"))
+    models = [FakeModel(id=f"acme/m{i:02d}", readme=p.read_bytes()) for i, p in enumerate(cards)]
+    odd = {"parameters": {"F32": "many"}, "total": -1}  # metadata no Hub should send
+    models.append(FakeModel(id="acme/odd-info", readme=b"---\nco2_eq_emissions: 5\n---\n", safetensors=odd))
+    models.append(FakeModel(id="acme/good", readme=b"---\nco2_eq_emissions: 12\n---\n# Model\n"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_"))}
+    with FakeHub(models) as hub:
+        env.update(HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "hf"), HF_HUB_DISABLE_TELEMETRY="1")
+        done = subprocess.run([sys.executable, "-m", "carbonlint", "hub", "-f", "json", "--quiet",
+                               "--author", "acme"], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    document = json.loads(done.stdout)
+    reported = {f["path"] for f in document["files"]}
+    assert reported == {f"hf://{m.id}" for m in models}
+    assert not any(f["error"] and "internal error" in f["error"] for f in document["files"]), [
+        f["error"] for f in document["files"] if f["error"]]
+    assert done.returncode == 1  # the crashers' findings are errors; not 2: nothing crashed
