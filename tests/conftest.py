@@ -78,3 +78,15 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, precommit_env: dict[str,
     for step in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
         git(*step, cwd=snapshot, env=precommit_env)
     return snapshot
+
+
+def cli_runner():
+    """click's CliRunner with stderr kept apart, on every click pyproject.toml allows: 8.1 mixes
+    it into stdout unless told not to, 8.2 and later always keep it apart (and dropped the flag)."""
+    import inspect
+
+    from click.testing import CliRunner
+
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import cli_runner
 
 from carbonlint import baselines as bl
 from carbonlint.baselines_cli import baselines as baselines_cli
@@ -309,7 +309,7 @@ def test_format_summary_is_human_readable() -> None:
 
 
 def test_cli_build_writes_file_and_reports_counts(tmp_path: Path) -> None:
-    runner = CliRunner()
+    runner = cli_runner()
     with runner.isolated_filesystem(temp_dir=tmp_path):
         result = runner.invoke(baselines_cli, ["build", "--from-csv", str(FIXTURE)])
         assert result.exit_code == 0, result.output
@@ -321,7 +321,7 @@ def test_cli_build_writes_file_and_reports_counts(tmp_path: Path) -> None:
 
 
 def test_cli_build_is_byte_identical_twice(tmp_path: Path) -> None:
-    runner = CliRunner()
+    runner = cli_runner()
     outputs = [tmp_path / "one.json", tmp_path / "two.json"]
     for output in outputs:
         result = runner.invoke(
@@ -332,7 +332,7 @@ def test_cli_build_is_byte_identical_twice(tmp_path: Path) -> None:
 
 
 def test_cli_build_to_stdout() -> None:
-    result = CliRunner().invoke(baselines_cli, ["build", "--from-csv", str(FIXTURE), "-o", "-"])
+    result = cli_runner().invoke(baselines_cli, ["build", "--from-csv", str(FIXTURE), "-o", "-"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["format"] == 1
 
@@ -346,7 +346,7 @@ def test_cli_build_to_stdout() -> None:
     ],
 )
 def test_cli_build_usage_errors(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(baselines_cli, args)
+    result = cli_runner().invoke(baselines_cli, args)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
@@ -355,19 +355,19 @@ def test_cli_build_usage_errors(args: list[str], message: str) -> None:
 def test_cli_build_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
-    result = CliRunner().invoke(baselines_cli, ["build", "--from-csv", str(path)])
+    result = cli_runner().invoke(baselines_cli, ["build", "--from-csv", str(path)])
     assert result.exit_code == 2
     assert "missing column(s) modelId, co2_eq_emissions" in result.output
     assert isinstance(result.exception, SystemExit)
 
 
 def test_cli_show_default_and_file(tmp_path: Path, built: dict) -> None:
-    result = CliRunner().invoke(baselines_cli, ["show"])
+    result = cli_runner().invoke(baselines_cli, ["show"])
     assert result.exit_code == 0
     assert "domain:cv" in result.stdout and "1,414" in result.stdout
     path = tmp_path / "b.json"
     path.write_text(bl.dumps(built), encoding="utf-8")
-    result = CliRunner().invoke(baselines_cli, ["show", "--baseline", str(path)])
+    result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(path)])
     assert result.exit_code == 0
     assert "10 kept of 18 rows read" in result.stdout
 
@@ -375,9 +375,9 @@ def test_cli_show_default_and_file(tmp_path: Path, built: dict) -> None:
 def test_cli_show_bad_file(tmp_path: Path) -> None:
     path = tmp_path / "b.json"
     path.write_text('{"format": 9}', encoding="utf-8")
-    result = CliRunner().invoke(baselines_cli, ["show", "--baseline", str(path)])
+    result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(path)])
     assert result.exit_code == 2
     assert "format 9 is not supported" in result.output
-    result = CliRunner().invoke(baselines_cli, ["show", "--baseline", str(tmp_path / "none")])
+    result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "cannot read the baseline" in result.output
