@@ -44,7 +44,7 @@ MAX_DEPTH = 200  # nesting deeper than this is not metadata, and would overflow 
 # Values in the front matter. Composing costs ~1 us and ~0.4 kB a value, so the count is bounded
 # before libyaml composes anything (see _value_bound); aliases are counted each time they are
 # reached, which also stops alias bombs.
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 
 
 @dataclass

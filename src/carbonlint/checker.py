@@ -21,7 +21,7 @@ from carbonlint.rules import all_checks, all_rules
 if TYPE_CHECKING:
     from carbonlint.prose import ProseFacts
 
-MAX_BODY_CHARS = 1_000_000  # how much of a card's Markdown text the prose reader reads
+MAX_BODY_CHARS = 500_000  # how much of a card's Markdown text the prose reader reads
 ACCELERATOR_FIELDS = frozenset({"Hardware Type", "GPU Model"})
 SPEC_FIELDS = ("emissions", "source", "training_type", "geographical_location", "hardware_used")
 
