@@ -32,7 +32,10 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+try:
+    import carbonlint  # noqa: F401 - the installed one, as the tests use it
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT / "src"))
 
 from carbonlint.card import parse_bytes  # noqa: E402
 from carbonlint.checker import check_card  # noqa: E402

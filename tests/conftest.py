@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from typing import Any
 
@@ -90,3 +91,27 @@ def cli_runner():
     if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
         return CliRunner(mix_stderr=False)
     return CliRunner()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    """Fails a block that runs longer than ``seconds`` (SIGALRM): a guard against hangs and
+    quadratic blow-ups, which took 20 to 60 s before they were fixed, not a benchmark
+    (bench/limits.py and bench/fuzz.py measure)."""
+    import signal
+
+    def expire(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def within():
+    return time_limit

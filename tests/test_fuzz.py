@@ -7,54 +7,29 @@ tests/fuzz_regressions/ and replayed here.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import signal
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carbonlint.card import parse_bytes
-from carbonlint.checker import check_card
+from conftest import time_limit
+
 from carbonlint.config import Config
-from carbonlint.formatters import REPORTER_BY_NAME, Summary, reporter_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from fuzz import run_one  # noqa: E402 - the fuzzer's own check of one input
 
 REGRESSIONS = Path(__file__).parent / "fuzz_regressions"
-MACHINE_FORMATS = ("json", "sarif", "gitlab")
-
-
-@contextlib.contextmanager
-def at_most(seconds: int):
-    """A hang guard (not a benchmark): SIGALRM interrupts a stuck example."""
-    def expire(signum, frame):
-        raise TimeoutError(f"one card took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def assert_survives(data: bytes) -> None:
-    """The whole pipeline on one card: read, every rule, every output format."""
-    with at_most(20):
-        report = check_card(parse_bytes(data, "fuzz/README.md"), Config())
-        assert not report.internal_error, report.error
-        for name in REPORTER_BY_NAME:
-            stream = io.StringIO()
-            reporter = reporter_for(name, stream, color=False)
-            summary = Summary()
-            summary.add(report, below_min_class=False)
-            reporter.report(report)
-            reporter.close(summary)
-            if name in MACHINE_FORMATS:
-                json.loads(stream.getvalue())  # one whole document
+    """The whole pipeline on one card (bench/fuzz.py's run_one): read, every rule, every format."""
+    with time_limit(20):
+        failure = run_one(data, Config())
+    assert failure is None, failure
 
 
 FUZZ = settings(max_examples=80, deadline=None,

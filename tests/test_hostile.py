@@ -365,29 +365,6 @@ def test_nesting_within_the_limit_is_read(loader) -> None:
 # -- nothing superlinear ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def within():
-    """Fails a block that runs longer than ``seconds``: a guard against hangs and quadratic
-    blow-ups (each of these took 20 to 60 s before), not a benchmark (bench/limits.py is)."""
-    import contextlib
-    import signal
-
-    @contextlib.contextmanager
-    def guard(seconds: int):
-        def expire(signum, frame):
-            raise TimeoutError(f"took more than {seconds} s")
-
-        previous = signal.signal(signal.SIGALRM, expire)
-        signal.alarm(seconds)
-        try:
-            yield
-        finally:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
-
-    return guard
-
-
 @pytest.mark.parametrize("hardware", ["1 x A100 " + "9" * 20_000, "'1 x A100" + " " * 20_000 + "40GB'",
                                       "'" + " " * 20_000 + "x'", "'" + "1 " * 10_000 + "'"])
 def test_long_hardware_names_take_linear_time(within, hardware: str) -> None:
