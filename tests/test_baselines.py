@@ -348,8 +348,8 @@ def test_cli_build_to_stdout() -> None:
 def test_cli_build_usage_errors(args: list[str], message: str) -> None:
     result = cli_runner().invoke(baselines_cli, args)
     assert result.exit_code == 2
-    assert message in result.output
-    assert "Traceback" not in result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output + result.stderr
 
 
 def test_cli_build_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
@@ -357,7 +357,7 @@ def test_cli_build_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     result = cli_runner().invoke(baselines_cli, ["build", "--from-csv", str(path)])
     assert result.exit_code == 2
-    assert "missing column(s) modelId, co2_eq_emissions" in result.output
+    assert "missing column(s) modelId, co2_eq_emissions" in result.stderr
     assert isinstance(result.exception, SystemExit)
 
 
@@ -377,7 +377,7 @@ def test_cli_show_bad_file(tmp_path: Path) -> None:
     path.write_text('{"format": 9}', encoding="utf-8")
     result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(path)])
     assert result.exit_code == 2
-    assert "format 9 is not supported" in result.output
+    assert "format 9 is not supported" in result.stderr
     result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(tmp_path / "none")])
     assert result.exit_code == 2
-    assert "cannot read the baseline" in result.output
+    assert "cannot read the baseline" in result.stderr

@@ -395,7 +395,8 @@ def _inspect_tree(card: Card, root: yaml.Node, *, aliases: bool) -> Problem | No
             seen.add(id(node))
         elif depth > MAX_DEPTH:
             return _too_deep(card.span(node))
-        if node.tag not in (_MAP, _SEQ):
+        if node.tag != (_MAP if isinstance(node, yaml.MappingNode) else _SEQ):
+            # A collection under another tag (!!set, !!omap), or the wrong one (`!!map []`).
             problem = _constructible(card, node)
             if problem is not None:
                 return problem
