@@ -208,6 +208,10 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
 
         report.lifecycle_phases = phases_reported(card.co2)
         report.lifecycle_note = completeness_note(card.co2)
+    # Only an estimate the checks already made: the report must not cost a check its speed.
+    made = context.__dict__.get("estimate")
+    report.estimate_g = made.grams if made is not None else None
+    report.created_at = getattr(card.hub_info, "created_at", None)
     return report
 
 

@@ -37,6 +37,8 @@ class LazyGroup(click.Group):
         "estimate": "carbonlint.estimate_cli:estimate",
         "fix": "carbonlint.fix_cli:fix",
         "hub": "carbonlint.hub_cli:hub",
+        "label": "carbonlint.label_cli:label",
+        "report": "carbonlint.report_cli:report",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

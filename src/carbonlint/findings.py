@@ -129,6 +129,9 @@ class CardReport:
     # completeness note given beside the reporting class (docs/lifecycle.md); None: no emissions.
     lifecycle_phases: list[str] = field(default_factory=list)
     lifecycle_note: str | None = None
+    # The physical estimate in grams, when the plausibility checks made one (for the HTML report).
+    estimate_g: float | None = None
+    created_at: str | None = None  # YYYY-MM-DD, where the Hub (or a data set) says
     below_min_class: bool = False  # set by the run, which knows --min-class
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
 

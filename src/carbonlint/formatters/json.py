@@ -30,6 +30,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _finite(value: float | None) -> float | None:
+    return value if value is None or math.isfinite(value) else None
+
+
 def card_to_dict(card: CardReport) -> dict[str, Any]:
     emissions = card.emissions_g
     return {
@@ -38,10 +42,12 @@ def card_to_dict(card: CardReport) -> dict[str, Any]:
         "reporting_reason": card.reporting_reason,
         "next_step": card.next_step,
         "fields_present": card.fields_present,
-        "emissions_g": emissions if emissions is None or math.isfinite(emissions) else None,
+        "emissions_g": _finite(emissions),
         "efficiency": card.efficiency,
         "lifecycle": ({"phases": card.lifecycle_phases, "note": card.lifecycle_note}
                       if card.lifecycle_note is not None else None),
+        "estimate_g": _finite(card.estimate_g),
+        "created_at": card.created_at,
         "error": card.error,
         "below_min_class": card.below_min_class,
         "findings": [finding_to_dict(f) for f in card.findings],
