@@ -140,7 +140,7 @@ def build_audit(reports: Iterable[CardReport], baseline: Baseline) -> Audit:
         if grams is not None:
             audit.reporting += 1
         label = (report.efficiency or {}).get("label")
-        if label in LETTERS:
+        if isinstance(label, str) and len(label) == 1 and label in LETTERS:
             labels[label] += 1
         for finding in report.findings:
             severity = str(finding.severity)

@@ -1,0 +1,290 @@
+"""carbonlint report and carbonlint label, read as files: the numbers, the page's promises
+(self-contained, escaped, accessible) and the SVG's validity. What a browser shows is in
+test_report_browser.py."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from carbonlint.baselines import load
+from carbonlint.checker import check_paths
+from carbonlint.config import Config
+from carbonlint.report.audit import build_audit, quarter_of
+from carbonlint.report.build import build_html
+from report_cards import CARDS, write_cards
+
+CASTANO_CSV = Path(__file__).resolve().parents[2] / "shared/data/castano2023/HFCO2.csv"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def cards(tmp_path: Path) -> Path:
+    write_cards(tmp_path / "models")
+    return tmp_path / "models"
+
+
+def _reports(folder: Path):
+    return list(check_paths([str(folder)], Config()))
+
+
+def test_audit_counts_what_the_cards_say(cards: Path) -> None:
+    audit = build_audit(_reports(cards), load())
+    assert audit.cards == len(CARDS)
+    assert audit.classes == {"unknown": 1, "context": 1, "basic": 1, "awareness": 2,
+                             "optimization": 1, "certified": 0}
+    assert audit.reporting == 4
+    verdicts = {p.name.split("/")[-2]: p.verdict for p in audit.plausibility}
+    assert verdicts == {"bert-legal-ner": "within 10x", "vit-plants": "about 1000x (unit slip?)"}
+    by_code = {r.code: r for r in audit.rules}
+    assert by_code["CL401"].error + by_code["CL401"].warning == 1
+    assert by_code["CL106"].error == 1
+    assert sum(audit.labels.values()) == 4
+    assert {p.group for p in audit.peers} == {"domain:nlp", "domain:cv"}
+
+
+def test_quarters() -> None:
+    assert quarter_of("2022-08-14") == "2022-Q3"
+    assert quarter_of("2023-01-01") == "2023-Q1"
+    assert quarter_of("2023-13-01") is None
+    assert quarter_of("soon") is None
+    assert quarter_of(None) is None
+
+
+def _tags(page: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Collector().feed(page)
+    return found
+
+
+def test_page_is_self_contained_accessible_and_escaped(tmp_path: Path) -> None:
+    hostile = dict(CARDS)
+    hostile["acme/<img src=x onerror=alert(1)>/README.md"] = (
+        "---\npipeline_tag: text-classification\nco2_eq_emissions:\n  emissions: 12\n"
+        "  hardware_used: \"<script>alert(2)</script>\"\n  \"<b>key</b>\": 1\n---\n# x\n")
+    write_cards(tmp_path, hostile)
+    page = build_html(_reports(tmp_path), load(), title="Audit <of> acme", source="test")
+    assert "<script>alert(2)" not in page and "<img src=x" not in page and "<b>key</b>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Audit &lt;of&gt; acme" in page
+    # Nothing to fetch: no src/href to another origin apart from links a person may follow.
+    tags = _tags(page)
+    assert not {t for t, _ in tags} & {"link", "img", "iframe", "object", "embed", "image", "video", "audio"}
+    for tag, attributes in tags:
+        for name, value in attributes:
+            if name in {"src", "srcset", "poster", "data", "background"}:
+                raise AssertionError(f"<{tag} {name}={value!r}> would load something")
+            if name in {"href", "xlink:href"} and tag != "a":
+                assert (value or "").startswith("#"), (tag, value)
+    assert not re.search(r"@import|url\((?!#)", page)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    # Every chart is an image with a title, a text alternative and a table behind it.
+    figures = re.findall(r'<figure id="(chart-[a-z]+)".*?</figure>', page, re.S)
+    assert set(figures) >= {"chart-classes", "chart-rules", "chart-peers", "chart-labels", "chart-plausibility"}
+    for block in re.findall(r"<figure.*?</figure>", page, re.S):
+        assert 'role="img"' in block and "<title" in block and "<figcaption" in block and "<table" in block
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "ids must be unique across the inline SVGs"
+    # The rules found are documented in the page, and the findings link to them.
+    assert 'id="rule-CL401"' in page and 'href="#rule-CL401"' in page
+    # Colours come from the page's theme, so dark mode reaches the charts.
+    assert "var(--fg)" in page and "prefers-color-scheme: dark" in page
+
+
+def test_report_command_and_json_round_trip(run, cards: Path, tmp_path: Path) -> None:
+    direct = tmp_path / "direct.html"
+    code, _, err = run("report", str(cards), "-o", str(direct))
+    assert code == 0, err
+    assert "6 cards" in err
+    report_json = tmp_path / "cards.json"
+    run("check", str(cards), "-f", "json", "-o", str(report_json))
+    data = json.loads(report_json.read_text())
+    estimates = {Path(f["path"]).parent.name: f["estimate_g"] for f in data["files"]}
+    assert math.isclose(estimates["vit-plants"], 11455.2, rel_tol=0.05)
+    assert estimates["t5-small-summaries"] is None
+    via_json = tmp_path / "via-json.html"
+    code, _, err = run("report", "--from-json", str(report_json), "-o", str(via_json))
+    assert code == 0, err
+
+    def body(page: str) -> str:  # the generation time and source line differ
+        return re.sub(r'<p class="muted small">From .*?</p>', "", page)
+
+    assert body(direct.read_text()) == body(via_json.read_text())
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "is not JSON"),
+    ('{"version": 2, "files": []}', "not a carbonlint JSON report"),
+    ('{"version": 1, "files": [{"path": "a", "reporting_class": "gold"}]}', "unknown reporting class"),
+    ('{"version": 1, "files": [{"path": "a", "findings": [{"code": "CL1", "category": "x", "severity": "error"}]}]}',
+     "files[0].findings[0]"),
+])
+def test_bad_json_report_is_a_usage_error(run, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(content)
+    code, _, err = run("report", "--from-json", str(path), "-o", str(tmp_path / "x.html"))
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_conflicting_sources_are_usage_errors(run, tmp_path: Path) -> None:
+    assert run("report", "--from-json", "a", "--from-csv", "b")[0] == 2
+    assert run("report", "--author", "acme", "-o", str(tmp_path / "x.html"))[0] == 2
+
+
+def test_without_matplotlib_the_report_asks_for_the_extra(cards: Path, tmp_path: Path) -> None:
+    script = ("import sys; sys.modules['matplotlib'] = None\n"
+              "from carbonlint.cli import main\n"
+              f"sys.exit(main(['report', {str(cards)!r}, '-o', {str(tmp_path / 'x.html')!r}]))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'carbonlint[report]'" in done.stderr
+
+
+def test_check_never_imports_the_report_or_matplotlib(cards: Path) -> None:
+    script = ("import sys\nfrom carbonlint.cli import main\n"
+              f"main(['check', {str(cards)!r}, '-f', 'json', '-o', '/dev/null'])\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'numpy', 'carbonlint.report'))))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+@pytest.mark.skipif(not CASTANO_CSV.exists(), reason="../shared/data is not beside the repo")
+def test_the_study_reproduced(run, tmp_path: Path) -> None:
+    from carbonlint.report.study import PAPER_CLASSES, study
+
+    result = study(str(CASTANO_CSV), load())
+    figures = result.figures
+    # Recomputed here from the CSV, independently of the module.
+    with open(CASTANO_CSV, encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    first: dict[str, dict[str, str]] = {}
+    for row in rows:
+        first.setdefault(row["modelId"], row)
+    kept = [r for r in first.values() if float(r["co2_eq_emissions"]) > 0]
+    assert figures["rows"] == len(rows)
+    assert figures["models"] == len(kept)
+    assert figures["autotrain"] == sum(r["auto"] in ("True", "1") for r in kept)
+    values = sorted(float(r["co2_eq_emissions"]) for r in kept)
+    middle = len(values) // 2
+    expected_median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    assert math.isclose(figures["median_g"], expected_median)
+    with_hardware = sum(r["environment"] not in ("Not Specified", "") for r in kept)
+    assert figures["classes"] == {"basic": len(kept) - with_hardware, "awareness": with_hardware}
+    assert figures["domains"]["nlp"] == sum(r["domain"] == "NLP" for r in kept)
+    assert sum(figures["labels"].values()) == len(kept)
+    # The original code's square-root slip rates most models A on emissions (docs/efficiency.md).
+    assert figures["original_emissions_a"] / len(kept) > 0.9
+    # The page says where it differs from the paper, with the paper's counts.
+    assert f"{PAPER_CLASSES['unknown']:,}" in result.section_html
+    assert "not 1,417" in result.section_html
+    out = tmp_path / "study.html"
+    code, _, err = run("report", "--from-csv", str(CASTANO_CSV), "-o", str(out))
+    assert code == 0, err
+    page = out.read_text()
+    assert 'id="study"' in page and 'id="chart-time"' in page
+
+
+# -- the label ------------------------------------------------------------------------------------
+
+
+def _label(run, tmp_path: Path, card: str, *extra: str) -> tuple[int, str, str]:
+    write_cards(tmp_path, {"README.md": card})
+    out = tmp_path / "label.svg"
+    code, _, err = run("label", str(tmp_path / "README.md"), "-o", str(out), "--date", "2026-11-30", *extra)
+    return code, out.read_text() if out.exists() else "", err
+
+
+def _assert_self_contained_svg(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)  # well-formed XML
+    assert root.tag == f"{SVG}svg"
+    allowed = {f"{SVG}{t}" for t in ("svg", "title", "desc", "rect", "path", "text", "tspan")}
+    assert {element.tag for element in root.iter()} <= allowed, "no image, script, style, use or foreignObject"
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            assert "href" not in name and not name.startswith("on"), name
+            assert "url(" not in value and "http" not in value.replace("http://www.w3.org/2000/svg", "")
+    assert root.find(f"{SVG}title") is not None and root.find(f"{SVG}desc") is not None
+    assert root.get("viewBox") and root.get("role") == "img"
+    return root
+
+
+def test_label_of_a_rated_card(run, tmp_path: Path) -> None:
+    code, svg, err = _label(run, tmp_path, CARDS["acme/bert-legal-ner/README.md"], "--name", "acme/bert-legal-ner")
+    assert code == 0, err
+    root = _assert_self_contained_svg(svg)
+    assert len(svg.encode()) < 6000
+    text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    report = _reports(tmp_path)[0]
+    letter = report.efficiency["label"]
+    assert f"Efficiency {letter}" in text
+    assert "awareness (Energy Awareness)" in text
+    assert "2.6 kg CO\u2082eq" in text
+    assert "NLP models" in text and "2026-11-30" in text and "carbonlint 0.1.0" in text
+    assert "acme/bert-legal-ner" in text
+
+
+def test_label_of_a_card_without_emissions_says_not_rated(run, tmp_path: Path) -> None:
+    code, svg, err = _label(run, tmp_path, CARDS["acme/t5-small-summaries/README.md"])
+    assert code == 0
+    assert "not rated" in svg and "not rated" in err
+    _assert_self_contained_svg(svg)
+
+
+def test_label_escapes_the_name_and_rejects_bad_input(run, tmp_path: Path) -> None:
+    code, svg, _ = _label(run, tmp_path, CARDS["acme/vit-plants/README.md"], "--name", "a&b <c>")
+    assert code == 0
+    _assert_self_contained_svg(svg)
+    assert "a&amp;b &lt;c&gt;" in svg
+    assert run("label", str(tmp_path / "README.md"), "--date", "30/11/2026")[0] == 2
+    code, _, err = run("label", str(tmp_path / "missing.md"), "-o", str(tmp_path / "m.svg"))
+    assert code == 1 and "no such file" in err
+
+
+# -- the Action's report step ------------------------------------------------------------------
+
+
+def test_action_writes_the_report_and_attaches_it(tmp_path: Path) -> None:
+    import yaml
+    from test_action import REPO, parse_environment_file, run_action
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    steps = action["runs"]["steps"]
+    names = [s.get("id") or s.get("uses") for s in steps]
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["if"] == "inputs.report-file != ''"
+    assert upload["with"]["path"] == "${{ inputs.report-file }}"
+    # The report comes before the lint step, which fails on findings.
+    assert names.index("report") < names.index(upload["uses"]) < names.index("lint")
+    runnable = dict(action, runs={"steps": [s for s in steps if "uses" not in s]})
+    workspace = tmp_path / "repo"
+    write_cards(workspace / "models")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    run = run_action(runnable, {"paths": "'models'", "report-file": "audit.html", "fail-on": "never"},
+                     workspace, temp, done={"install": {"python": sys.executable}})
+    assert run.status == 0, run.stdout + run.stderr
+    assert "report" in run.ran
+    assert run.outputs["report-file"] == "audit.html"
+    page = (workspace / "audit.html").read_text()
+    assert 'id="chart-plausibility"' in page and "vit-plants" in page
+    # Without the input, no report step runs and the output is empty.
+    quiet = run_action(runnable, {"paths": "models", "fail-on": "never"}, workspace, temp,
+                       done={"install": {"python": sys.executable}})
+    assert quiet.outputs["report-file"] == ""
+    assert parse_environment_file(Path("/nonexistent")) == {}
