@@ -80,8 +80,8 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
     pointer = ""
     if letter:
         y = 44 + LETTERS.index(letter) * 25
-        pointer = (f'<path d="M150 {y + 11}l14-13h40v26h-40z" fill="#1a1a1a"/>'
-                   f'<text x="185" y="{y + 18}" fill="#ffffff" font-weight="700" font-size="19" '
+        pointer = (f'<path d="M192 {y + 11}l14-13h40v26h-40z" fill="#1a1a1a"/>'
+                   f'<text x="227" y="{y + 18}" fill="#ffffff" font-weight="700" font-size="19" '
                    f'text-anchor="middle">{letter}</text>')
     lines = [
         ("Reporting", f"{klass} ({CLASS_NAMES.get(klass, klass)})"),
@@ -100,8 +100,8 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
         ("Class", klass),
     ]
     side = "".join(
-        f'<text x="232" y="{62 + i * 44}" font-size="11" fill="#555555">{escape(k)}</text>'
-        f'<text x="232" y="{82 + i * 44}" font-size="17" font-weight="700">{escape(v)}</text>'
+        f'<text x="264" y="{62 + i * 44}" font-size="11" fill="#555555">{escape(k)}</text>'
+        f'<text x="264" y="{82 + i * 44}" font-size="17" font-weight="700">{escape(v)}</text>'
         for i, (k, v) in enumerate(right))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -113,9 +113,9 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
         f'<text x="{WIDTH - 14}" y="26" text-anchor="end" fill="#444444">{escape(model)}</text>'
         f'<path d="M14 34H{WIDTH - 14}" stroke="#d0d0d0"/>'
         + "".join(rows) + pointer + side
-        + (f'<text x="232" y="150" font-size="10" fill="#555555">score {efficiency.get("score")} '
+        + (f'<text x="264" y="150" font-size="10" fill="#555555">score {efficiency.get("score")} '
            f'(A = 1 ... E = 5)</text>' if letter else
-           '<text x="232" y="150" font-size="10" fill="#555555">no emissions in grams</text>')
+           '<text x="264" y="150" font-size="10" fill="#555555">no emissions in grams</text>')
         + f'<path d="M14 176H{WIDTH - 14}" stroke="#d0d0d0"/>' + details
         + f'<text x="14" y="{HEIGHT - 8}" font-size="9" fill="#666666">carbonlint {escape(__version__)} · '
           f'{escape(date)} · A-E after Castaño et al., ESEM 2023</text>'
