@@ -33,7 +33,7 @@ def arguments(env: Mapping[str, str]) -> list[str] | None:
 
 
 def run(env: Mapping[str, str]) -> int:
-    from carbonlint.action import annotate, write_outputs
+    from carbonlint.action import annotate
     from carbonlint.cli import main
 
     try:
@@ -41,9 +41,8 @@ def run(env: Mapping[str, str]) -> int:
     except ValueError as error:  # an unclosed quote in paths
         annotate("error", f"invalid input: cannot split paths: {error}")
         return 2
-    if command is None:  # no report-file (the usual case), or nothing to lint
-        if env.get("GITHUB_OUTPUT"):
-            write_outputs(env["GITHUB_OUTPUT"], {"report-file": ""})
+    if command is None:  # nothing to lint (the step does not run without report-file)
+        annotate("notice", "no HTML report: the 'paths' input is empty")
         return 0
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):
@@ -52,8 +51,6 @@ def run(env: Mapping[str, str]) -> int:
     if code != 0:
         annotate("error", f"the HTML report could not be written: {said or f'exit status {code}'}")
         return 0
-    if env.get("GITHUB_OUTPUT"):
-        write_outputs(env["GITHUB_OUTPUT"], {"report-file": command[3]})
     return 0
 
 
