@@ -205,3 +205,17 @@ def test_fix_without_the_option_announces_it(tmp_path: Path, run) -> None:
     _, _, err = run("fix", str(card))
     assert card.read_text() == TEMPLATE_CARD
     assert "1 more fix available with --estimate." in err
+
+
+def test_placeholders_in_the_block_are_filled(tmp_path: Path, run) -> None:
+    card = tmp_path / "README.md"
+    text = TEMPLATE_CARD.replace("tags:\n", 'co2_eq_emissions:\n  hardware_used: "[More Information Needed]"\n'
+                                 "  training_type: fine-tuning\ntags:\n")
+    card.write_text(text)
+    assert run("fix", "--estimate", str(card))[0] == 0
+    co2 = parse_card(card.read_text(), "README.md").co2
+    assert co2["hardware_used"] == "2 x NVIDIA A100 40GB PCIe"
+    assert co2["training_type"] == "fine-tuning"
+    assert co2["emissions"] == float(f"{TEMPLATE_GRAMS:.3g}")
+    # Nothing outside the block moved.
+    assert card.read_text().endswith(text[text.index("tags:\n"):])

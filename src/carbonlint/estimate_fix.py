@@ -4,8 +4,8 @@ Only for a card that CL220 offers it to (hardware and hours given, no emissions,
 source, no emissions stated in the text): the estimate never goes over a number the author
 wrote. The block is written with the same byte-preserving edits as ``--from-codecarbon`` (the
 card's other bytes, comments, line breaks and keys stay as they were), and only the keys the card
-lacks are added: a ``hardware_used`` or ``geographical_location`` the card already has keeps its
-spelling.
+lacks (or holds a placeholder for) are written: a ``hardware_used`` or ``geographical_location``
+the card already has keeps its spelling.
 """
 
 from __future__ import annotations
@@ -33,8 +33,12 @@ def estimate_values(card: Card, config: Config) -> dict[str, Any]:
         raise NoEstimate(_why_not(context))
     inputs, result = found
     values = block_values(inputs, result)
+    from carbonlint.placeholders import is_placeholder
+
     co2 = card.co2 if isinstance(card.co2, dict) else {}
-    return {key: value for key, value in values.items() if key == "emissions" or key not in co2}
+    # A key the card has keeps its value, unless that value is a placeholder ("TBD").
+    return {key: value for key, value in values.items()
+            if key == "emissions" or key not in co2 or is_placeholder(co2[key])}
 
 
 def _why_not(context: Any) -> str:
