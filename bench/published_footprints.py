@@ -64,6 +64,21 @@ def published_inputs(row: dict[str, str]) -> tuple[float | None, str]:
     return None, "no published hours x power or energy"
 
 
+def in_band(row: dict[str, str]) -> bool | None:
+    """Whether the published figure lies inside the band of carbonlint's estimate."""
+    from carbonlint.estimate import estimate, parse_hardware
+    from carbonlint.estimate_band import band
+
+    hours, parsed = number(row["accelerator_hours"]), parse_hardware(row["hardware"])
+    published = number(row["emissions_tco2eq"])
+    if not hours or not parsed or not published:
+        return None
+    pue = number(row["pue"])
+    result = estimate([parsed[0]._replace(count=1)], hours, row["location"], pue)
+    spread = band(result, pue_given=pue is not None)
+    return spread.low_g <= published * 1e6 <= spread.high_g
+
+
 def with_tables(row: dict[str, str]) -> tuple[float | None, str]:
     from carbonlint.estimate import estimate, parse_hardware
 
@@ -78,9 +93,13 @@ def with_tables(row: dict[str, str]) -> tuple[float | None, str]:
     return result.grams, f"{device.name} {device.watts_each:g} W, PUE {result.pue:.2f}, {grid}"
 
 
-def training_rows(path: Path) -> list[list[str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        return list(csv.DictReader(handle))
+
+
+def training_rows(path: Path) -> list[list[str]]:
+    rows = read_rows(path)
     out = []
     for row in rows:
         published = number(row["emissions_tco2eq"])
@@ -176,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\npublished inputs: {len(ratios)} runs, ratio {min(ratios):.2f}-{max(ratios):.2f}")
     if tables:
         print(f"carbonlint tables: {len(tables)} runs, ratio {min(tables):.2f}-{max(tables):.2f}")
+    verdicts = [(row, in_band(row)) for row in read_rows(path)]
+    judged = [(row, inside) for row, inside in verdicts if inside is not None]
+    outside = [f"{row['model']} ({row['scope']})" for row, inside in judged if not inside]
+    print(f"uncertainty band: {len(judged) - len(outside)} of {len(judged)} published figures "
+          f"inside their run's band" + (f"; outside: {', '.join(outside)}" if outside else ""))
     return 0
 
 
