@@ -48,6 +48,7 @@ nav a { margin-right: 1rem; white-space: nowrap; }
 figure { margin: 0; background: var(--card); border: 1px solid var(--border); border-radius: 8px; padding: .75rem; }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
 svg.chart { width: 100%; height: auto; display: block; }
+#chart-plausibility svg.chart { max-width: 620px; margin: 0 auto; }
 details.data-table > summary { cursor: pointer; font-size: .85rem; margin-top: .4rem; color: var(--link); }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
