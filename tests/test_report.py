@@ -286,3 +286,30 @@ def test_action_writes_the_report_and_attaches_it(tmp_path: Path) -> None:
     quiet = run_action(runnable, {"paths": "models", "fail-on": "never"}, workspace, temp,
                        done={"install": {"python": sys.executable}})
     assert quiet.ran == ["lint"]
+
+
+# -- from the Hub --------------------------------------------------------------------------------
+
+
+def test_report_from_a_hub_listing_has_dates_and_links(tmp_path: Path) -> None:
+    from hub_server import FakeHub, FakeModel
+    from test_hub import hub_env
+
+    names = list(CARDS)
+    hub_models = [
+        FakeModel(id=f"acme/{name.split('/')[1]}", readme=CARDS[name].encode(), downloads=10 * i,
+                  pipeline_tag="text-classification", tags=["co2_eq_emissions"],
+                  created_at=f"{2022 + i // 3}-{1 + 4 * (i % 3):02d}-15T00:00:00.000Z")
+        for i, name in enumerate(names)]
+    with FakeHub(hub_models) as hub:
+        done = subprocess.run([sys.executable, "-m", "carbonlint", "report", "--from-hub", "--author", "acme",
+                               "-o", "hub.html", "-q"], env=hub_env(hub, tmp_path / "hf"), cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "hub.html").read_text()
+    assert 'href="https://huggingface.co/acme/vit-plants"' in page
+    # Six models created in 2022-Q1, Q2, Q3 and 2023-Q1, Q2, Q3: the quarters between are shown.
+    time_table = re.search(r'id="chart-time".*?</figure>', page, re.S).group(0)
+    quarters = re.findall(r"<td>(\d{4}-Q\d)</td>", time_table)
+    assert quarters == ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2", "2023-Q3"]
+    assert "% reporting" in time_table or "share" in time_table

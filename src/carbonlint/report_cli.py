@@ -73,7 +73,6 @@ def report(paths: tuple[str, ...], from_json: str | None, from_csv: str | None, 
     base = load(cfg.baseline)
     extra: list[tuple[str, str, str]] = []
     share_known = True
-    show_table = True
     if from_json:
         from carbonlint.report.from_json import BadReportFile, read_reports
 
@@ -104,7 +103,7 @@ def report(paths: tuple[str, ...], from_json: str | None, from_csv: str | None, 
         reports = list(check_paths(paths or ("README.md",), cfg))
         source = f"From {', '.join(paths or ('README.md',))}"
     page = build_html(reports, base, title=title or "carbonlint: CO2 reporting audit", source=source,
-                      extra_sections=extra, share_known=share_known, show_table=show_table)
+                      extra_sections=extra, share_known=share_known)
     try:
         write_atomically(output, page)
     except OSError as error:
