@@ -308,11 +308,30 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
-def check_paths(paths: Iterable[str], config: Config) -> Iterator[CardReport]:
-    """Lint each card; one unreadable or hostile file never stops the others."""
+def report_for_path(path: str, config: Config, enabled: frozenset[str]) -> CardReport:
+    """One card's report, from its path: what a single process and every pool worker run."""
+    if not os.path.exists(path):
+        return CardReport(path=path, error="no such file", reporting_reason="the card could not be read")
+    return check_card(read_card(path), config, enabled)
+
+
+def check_paths(paths: Iterable[str], config: Config, *, jobs: int = 1) -> Iterator[CardReport]:
+    """Lint each card; one unreadable or hostile file never stops the others.
+
+    With ``jobs`` > 1 and enough cards, worker processes check them (carbonlint.pool); the
+    reports come out in the same order and are the same.
+    """
     enabled = enabled_codes(config)
-    for path in expand_paths(paths):
-        if not os.path.exists(path):
-            yield CardReport(path=path, error="no such file", reporting_reason="the card could not be read")
-            continue
-        yield check_card(read_card(path), config, enabled)
+    found = expand_paths(paths)
+    if jobs > 1:
+        from itertools import chain, islice
+
+        from carbonlint.pool import MIN_CARDS_FOR_POOL, check_in_pool
+
+        first = list(islice(found, MIN_CARDS_FOR_POOL))
+        if len(first) == MIN_CARDS_FOR_POOL:
+            yield from check_in_pool(chain(first, found), config, enabled, jobs)
+            return
+        found = iter(first)
+    for path in found:
+        yield report_for_path(path, config, enabled)

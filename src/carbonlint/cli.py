@@ -174,12 +174,18 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @lint_options
-def check(paths: tuple[str, ...], output: str | None, color: str, **options: Any) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for many cards (default: the CPUs available; 1: none). "
+              "A handful of cards is always checked in one process.")
+def check(paths: tuple[str, ...], output: str | None, color: str, jobs: int | None,
+          **options: Any) -> None:
     """Lint model cards (README.md and *model_card*.md; directories are searched)."""
     from carbonlint.checker import check_paths
+    from carbonlint.pool import default_jobs
 
     cfg = build_config(**options)
-    code = run_reports(check_paths(paths or ("README.md",), cfg), cfg, output=output, color=color)
+    reports = check_paths(paths or ("README.md",), cfg, jobs=jobs or default_jobs())
+    code = run_reports(reports, cfg, output=output, color=color)
     sys.exit(code)
 
 
