@@ -16,7 +16,7 @@ from carbonlint.config import Config
 from carbonlint.findings import CardReport, Finding, Problem
 from carbonlint.grade import Grade, grade, hardware_of, understood_grams
 from carbonlint.placeholders import is_placeholder
-from carbonlint.rules import all_checks, all_rules
+from carbonlint.rules import all_checks, all_rules, rule_of
 
 if TYPE_CHECKING:
     from carbonlint.prose import ProseFacts
@@ -113,6 +113,13 @@ class Context:
         return load_baseline(self.config.baseline)
 
     @functools.cached_property
+    def peer_group(self) -> str | None:
+        """The card's peer group in the baseline (the label and the outlier check both ask)."""
+        from carbonlint.judge import peer_group
+
+        return peer_group(self, self.baseline)
+
+    @functools.cached_property
     def outlier(self) -> Any:
         from carbonlint.judge import outlier_for
 
@@ -163,7 +170,6 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
         report.reporting_reason = "the card could not be read"
         return report
     context = Context(card, config)
-    rules = all_rules()
     if enabled is None or config.per_file_ignores:
         enabled = enabled_codes(config, card.path)
     problems: list[Problem] = []
@@ -183,7 +189,7 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
     for problem in problems:
         if _is_suppressed(problem, suppressed):
             continue
-        rule = rules[problem.code]
+        rule = rule_of(problem.code)
         report.findings.append(
             Finding(
                 code=problem.code,

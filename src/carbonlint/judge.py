@@ -102,7 +102,7 @@ def outlier_for(context: Context) -> Outlier | None:
     from carbonlint.efficiency import outlier
 
     baseline = context.baseline
-    group = peer_group(context, baseline)
+    group = context.peer_group
     if group is None:
         return None
     return outlier(grams, group, baseline, z_threshold=context.config.outlier_z)
@@ -128,7 +128,7 @@ def efficiency_for(context: Context) -> dict[str, Any] | None:
     )
     if result is None:
         return None
-    group = peer_group(context, baseline)
+    group = context.peer_group
     result["peer_group"] = group
     result["peer_group_n"] = baseline.groups[group].n if group is not None else None
     return result

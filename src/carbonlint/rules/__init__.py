@@ -146,6 +146,12 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(_RULES.items()))
 
 
+def rule_of(code: str) -> Rule:
+    """The registered rule of an exact code (per finding: no copy, no sort, unlike all_rules)."""
+    _load()
+    return _RULES[code]
+
+
 def all_checks() -> list[Check]:
     _load()
     return list(_CHECKS)
