@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from carbonlint import __version__
 from carbonlint.findings import CardReport, Finding
 from carbonlint.formatters import Summary
+from carbonlint.formatters.indented_json import dumps
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -62,9 +63,9 @@ class JsonReporter:
         self.stream.write('{\n  "version": 1,\n  "tool": ' + tool + ',\n  "files": [')
 
     def report(self, card: CardReport) -> None:
-        text = json.dumps(card_to_dict(card), indent=2, ensure_ascii=False)
+        text = dumps(card_to_dict(card), "    ")
         separator = "," if self.count else ""
-        self.stream.write(separator + "\n    " + text.replace("\n", "\n    "))
+        self.stream.write(separator + "\n    " + text)
         self.count += 1
 
     def close(self, summary: Summary) -> None:

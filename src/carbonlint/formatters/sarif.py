@@ -33,6 +33,7 @@ from carbonlint import __version__
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
 from carbonlint.formatters.github import repo_root
+from carbonlint.formatters.indented_json import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/carbonlint/carbonlint"
@@ -177,10 +178,8 @@ class SarifReporter:
             })
         seen: dict[str, int] = {}
         for finding in card.findings:
-            text = json.dumps(self._result(card, finding, location, seen), indent=2,
-                              ensure_ascii=False)
-            self.stream.write(("," if self.count else "") + "\n        "
-                              + text.replace("\n", "\n        "))
+            text = dumps(self._result(card, finding, location, seen), "        ")
+            self.stream.write(("," if self.count else "") + "\n        " + text)
             self.count += 1
 
     def close(self, summary: Summary) -> None:
