@@ -118,9 +118,13 @@ def test_input_is_read_lazily_and_memory_bounded(corpus: Path) -> None:
 
 
 @pytest.fixture
-def faulty_check() -> Iterator[None]:
-    """A check with a bug that kills or hangs the process on a marked card (the workers fork, so
-    they inherit it)."""
+def faulty_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A check with a bug that kills or hangs the process on a marked card. The workers are
+    forked, so they inherit it (pool forks only when no other thread runs, and other tests of
+    the session may have left one: here fork is forced)."""
+    import multiprocessing
+
+    monkeypatch.setattr(pool, "_start_method", lambda: multiprocessing.get_context("fork"))
 
     def misbehave(context: object) -> Iterator[Problem]:
         text = context.card.text  # type: ignore[attr-defined]
@@ -185,3 +189,12 @@ def test_stopping_early_stops_the_workers(corpus: Path) -> None:
     assert multiprocessing.active_children()
     reports.close()  # type: ignore[attr-defined]
     assert not multiprocessing.active_children()
+
+
+def test_spawned_workers_give_the_same_reports(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is not used (another thread runs, or not Linux), workers start fresh."""
+    import multiprocessing
+
+    monkeypatch.setattr(pool, "_start_method", lambda: multiprocessing.get_context("spawn"))
+    paths = _paths(corpus)
+    assert list(check_in_pool_paths(paths, jobs=2)) == list(check_paths(paths, Config(), jobs=1))
