@@ -1,6 +1,6 @@
 """Many cards in one call: carbonlint versus the floor of reading and composing their YAML.
 
-    python bench/many_cards.py [--cards 10000] [--rounds 3] [--jobs 1,2] [--before SRC]
+    python bench/many_cards.py [--cards 10000] [--rounds 3] [--jobs 1,2] [--before SRC] [--after SRC]
 
 The cards are bench/corpus.py's: distinct, generated from a seed (every card differs in its bytes,
 so no cache or memo keyed on content wins by repetition). The floor is the least any YAML-based
@@ -68,6 +68,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to time")
     parser.add_argument("--before", help="another carbonlint source tree (its src/) to time too")
+    parser.add_argument("--after", help="the source tree (src/) to time as this one (default: the "
+                        "carbonlint installed in this interpreter)")
     parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
@@ -80,7 +82,7 @@ def main() -> None:
     if args.before:
         before = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.before)])]
         commands["before"] = before + ["check", "-f", "json"]
-    this = [sys.executable, "-c", RUN.format(src=[])]
+    this = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.after)] if args.after else [])]
     for jobs in args.jobs.split(","):
         commands[f"-j {jobs}"] = this + ["check", "-f", "json", "-j", jobs]
     names = list(commands)

@@ -1,6 +1,6 @@
 """One card, whole process: carbonlint versus check-jsonschema, side by side in one venv.
 
-    python bench/startup.py [--runs 40]
+    python bench/startup.py [--runs 40] [--before SRC] [--after SRC]
 
 Needs carbonlint and check-jsonschema installed in the running interpreter's environment
 (``pip install . check-jsonschema``). Each round runs, in turn: a bare ``python -c pass`` (the
@@ -13,6 +13,7 @@ alike; the figures are medians, and the ratios compare medians of the same run.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -79,6 +80,10 @@ def timed(command: list[str], expect: set[int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--before", help="another carbonlint source tree (its src/): time its "
+                        "'check (valid card)' too, as 'python -c' like this one")
+    parser.add_argument("--after", help="the source tree (src/) to time as this one (default: the "
+                        "installed carbonlint, through its console script)")
     args = parser.parse_args()
     bindir = Path(sys.executable).parent
     carbonlint = shutil.which("carbonlint", path=str(bindir))
@@ -95,25 +100,36 @@ def main() -> None:
         '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", '
         f'"properties": {{"co2_eq_emissions": {{"$ref": "{SCHEMA.as_uri()}"}}}}}}'
     )
+    run_from = ("import sys; sys.path[:0] = {src!r}; from carbonlint.cli import main; "
+                "sys.exit(main(sys.argv[1:]))")
+    if args.after:
+        carbonlint_cmd = [sys.executable, "-c", run_from.format(src=[os.path.abspath(args.after)])]
+    else:
+        carbonlint_cmd = [carbonlint]
     commands = {
         "python -c pass": ([sys.executable, "-c", "pass"], {0}),
         # The floor of any click + PyYAML tool: the two imports and nothing else.
         "python -c 'import click, yaml'": ([sys.executable, "-c", "import click, yaml"], {0}),
-        "carbonlint check (valid card)": ([carbonlint, "check", str(work / "valid.md")], {0}),
-        "carbonlint check (card with an error)": ([carbonlint, "check", str(work / "invalid.md")], {1}),
+        "carbonlint check (valid card)": ([*carbonlint_cmd, "check", str(work / "valid.md")], {0}),
+        "carbonlint check (card with an error)": ([*carbonlint_cmd, "check", str(work / "invalid.md")], {1}),
         "carbonlint check (valid, front matter only)": (
-            [carbonlint, "check", str(work / "bare.md")], {0}),
+            [*carbonlint_cmd, "check", str(work / "bare.md")], {0}),
         "check-jsonschema --schemafile": (
             [cjs, "--schemafile", str(work / "schema.json"), str(work / "front_matter.yaml")], {0}),
     }
+    if args.before:
+        before_cmd = [sys.executable, "-c", run_from.format(src=[os.path.abspath(args.before)])]
+        commands["before: check (valid card)"] = ([*before_cmd, "check", str(work / "valid.md")], {0})
     for command, expect in commands.values():  # warm the page cache and .pyc files
         timed(command, expect)
+    load = os.getloadavg()[0]
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, (command, expect) in commands.items():
             times[name].append(timed(command, expect))
     anchor = statistics.median(times["check-jsonschema --schemafile"])
-    print(f"{args.runs} interleaved runs; Python {sys.version.split()[0]}")
+    print(f"{args.runs} interleaved runs; Python {sys.version.split()[0]}; CPUs available: "
+          f"{len(os.sched_getaffinity(0))}; load average at start {load:.1f}")
     print(f"{'command':45} {'median':>8} {'min':>8} {'vs check-jsonschema':>20}")
     for name, values in times.items():
         median = statistics.median(values)
