@@ -647,6 +647,10 @@ class Metadata(Mapping):  # type: ignore[type-arg]
     def get(self, key: Any, default: Any = None) -> Any:  # Mapping.get goes through exceptions
         return self[key] if key in self._nodes else default
 
+    def node(self, key: Any) -> yaml.Node | None:
+        """The YAML node of a top-level key, for readers that need a little of a large value."""
+        return self._nodes.get(key)
+
     def __repr__(self) -> str:
         return f"Metadata({dict(self)!r})"
 

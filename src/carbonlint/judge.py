@@ -169,20 +169,6 @@ def model_size_bytes(card_path: str) -> float | None:
 
 def performance_metrics(metadata: Mapping[str, Any]) -> dict[str, float]:
     """accuracy, f1, rouge1, rougeL from model-index (the first value of each)."""
-    found: dict[str, float] = {}
-    index = metadata.get("model-index")
-    if not isinstance(index, list):
-        return found
-    for model in index:
-        results = model.get("results") if isinstance(model, dict) else None
-        for result in results if isinstance(results, list) else []:
-            metrics = result.get("metrics") if isinstance(result, dict) else None
-            for metric in metrics if isinstance(metrics, list) else []:
-                if not isinstance(metric, dict):
-                    continue
-                name = str(metric.get("type", "")).replace("-", "").lower()
-                value = finite_number(metric.get("value"))
-                for wanted in PERFORMANCE_METRICS:
-                    if name == wanted.lower() and value is not None and wanted not in found:
-                        found[wanted] = value
-    return found
+    from carbonlint.model_index import performance_metrics as from_model_index
+
+    return from_model_index(metadata)
