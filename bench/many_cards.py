@@ -62,6 +62,18 @@ def run(command: list[str], expect: set[int]) -> tuple[float, float]:
 RUN = "import sys; sys.path[:0] = {src!r}; from carbonlint.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+def compile_trees(sources: list[str | None]) -> None:
+    import compileall
+    import importlib.util
+
+    installed = importlib.util.find_spec("carbonlint")
+    folders = [os.path.join(src, "carbonlint") for src in sources if src]
+    if installed is not None and installed.submodule_search_locations:
+        folders += list(installed.submodule_search_locations)
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=10_000)
@@ -85,6 +97,9 @@ def main() -> None:
     this = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.after)] if args.after else [])]
     for jobs in args.jobs.split(","):
         commands[f"-j {jobs}"] = this + ["check", "-f", "json", "-j", jobs]
+    # Byte-compile every tree timed here: with PYTHONDONTWRITEBYTECODE set (or an editable
+    # install never imported before), each process would compile carbonlint from source.
+    compile_trees([args.before, args.after])
     names = list(commands)
     print(f"Python {sys.version.split()[0]}; CPUs available: {len(os.sched_getaffinity(0))}; "
           f"load average at start {os.getloadavg()[0]:.1f}; {args.rounds} interleaved rounds; "

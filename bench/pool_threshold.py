@@ -49,6 +49,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    import compileall
+
+    import carbonlint  # byte-compiled first: PYTHONDONTWRITEBYTECODE would make every run compile it
+
+    compileall.compile_dir(os.path.dirname(carbonlint.__file__), quiet=1)
     work = Path(tempfile.mkdtemp())
     paths = make_corpus(work, max(sizes))
     lists = {}
