@@ -62,6 +62,7 @@ class Card:
     problems: list[Problem] = field(default_factory=list)  # parse-level problems
     unreadable: str | None = None  # why the file could not be read at all
     internal_error: bool = False  # unreadable because of a bug in carbonlint, not in the file
+    template: bool = False  # the front matter is a Jinja template (CL007), not metadata
     hub_info: Any = None  # carbonlint.hub.HubInfo: what the Hub says (downloads, size), for `hub`
     _line_starts: list[int] | None = None
     _scanned: int = 0  # the line table covers text[:_scanned]
@@ -142,11 +143,33 @@ class Card:
             self._co2: Any = metadata[CO2_KEY] if CO2_KEY in metadata else None
             return self._co2
 
+    @property
+    def co2_list_mapping(self) -> dict[Any, Any] | None:
+        """The mapping a co2_eq_emissions written as a list means (``- emissions: 1.2`` and
+        the keys below it, or one key per dash), when its items are mappings and no key repeats;
+        else None. The Hub reads no emissions from the list: this is what the author meant."""
+        co2 = self.co2
+        if not isinstance(co2, list) or not co2 or not all(isinstance(i, dict) for i in co2):
+            return None
+        merged: dict[Any, Any] = {}
+        for item in co2:
+            for key, value in item.items():
+                if key in merged:
+                    return None
+                merged[key] = value
+        return merged
+
     def entry(self, *path: Any) -> tuple[yaml.Node | None, yaml.Node | None]:
-        """(key node, value node) at a path of keys and indexes; the Hub keeps the last duplicate."""
+        """(key node, value node) at a path of keys and indexes; the Hub keeps the last duplicate.
+
+        A key below co2_eq_emissions written as a list of mappings is found in its items
+        (see :attr:`co2_list_mapping`), so that findings about those keys point at them."""
         key_node: yaml.Node | None = None
         node = self.root
-        for step in path:
+        for index, step in enumerate(path):
+            if (index == 1 and path[0] == CO2_KEY and isinstance(node, yaml.SequenceNode)
+                    and not isinstance(step, int)):
+                node = _mapping_of_items(node)
             if isinstance(node, yaml.MappingNode):
                 found = None
                 for k, v in node.value:
@@ -170,6 +193,12 @@ class Card:
         if node is None:
             return None
         return self.span(node)
+
+
+def _mapping_of_items(node: yaml.SequenceNode) -> yaml.MappingNode:
+    """The pairs of a list's mapping items, as one mapping node (for navigation only)."""
+    pairs = [pair for item in node.value if isinstance(item, yaml.MappingNode) for pair in item.value]
+    return yaml.MappingNode(_MAP, pairs, node.start_mark, node.end_mark)
 
 
 def _scalar_key(node: yaml.ScalarNode) -> Any:
@@ -243,6 +272,22 @@ def _parse_card(text: str, path: str) -> Card:
 
 def _parse_front_matter(card: Card) -> None:
     source = card.front_matter or ""
+    from carbonlint.templates import template_tag
+
+    tag = template_tag(source)
+    if tag is not None:
+        card.template = True
+        line, column = card.position(card.yaml_offset + tag.offset)
+        shown = tag.text if len(tag.text) <= 60 else tag.text[:57] + "..."
+        card.problems.append(
+            Problem(
+                "CL007",
+                f"the front matter is a template ({shown!r} on line {line}), not metadata: "
+                "carbonlint checks the cards made from it, not the template",
+                span=Span(line, column, line, column + len(tag.text)),
+            )
+        )
+        return
     if len(source) > MAX_FRONT_MATTER_CHARS:
         card.problems.append(
             Problem(

@@ -49,7 +49,20 @@ class Context:
             return []
         from carbonlint import schema
 
-        return schema.errors(self.card.co2)
+        found = schema.errors(self.card.co2)
+        inner = self.card.co2_list_mapping
+        if inner is not None:
+            # co2_eq_emissions written as a list (CL108): what its items hold is checked too, in
+            # the same pass, so that the author sees every problem before fixing the list.
+            found += schema.errors(inner)
+        return found
+
+    @functools.cached_property
+    def co2_fields(self) -> dict[Any, Any] | None:
+        """co2_eq_emissions as a mapping: the mapping itself, or the one a list of mappings
+        means (``- emissions: ...``); None for the bare-number form and anything else."""
+        co2 = self.card.co2
+        return co2 if isinstance(co2, dict) else self.card.co2_list_mapping
 
     @functools.cached_property
     def prose(self) -> ProseFacts:
@@ -177,6 +190,8 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
     for check in all_checks():
         if not check.codes & enabled:
             continue
+        if card.template and "CL007" not in check.codes:
+            continue  # a template is not a card: CL007 says so, nothing else applies
         try:
             problems.extend(p for p in check.function(context) if p.code in enabled)
         except Exception as exc:  # noqa: BLE001 - a bug in one check must not stop the others
@@ -203,6 +218,10 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
             )
         )
     report.findings.sort(key=Finding.sort_key)
+    if card.template:
+        report.graded = False
+        report.reporting_reason = "a card template, not a card: not graded"
+        return report
     report.emissions_g = context.emissions_g
     report.efficiency = context.efficiency
     report.reporting_class = context.grade.reporting_class

@@ -156,7 +156,7 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
         summary = Summary()
         crashed = False
         for report in reports:
-            below = cfg.min_class is not None and report.error is None and (
+            below = cfg.min_class is not None and report.error is None and report.graded and (
                 rank(report.reporting_class) < rank(cfg.min_class))
             report.below_min_class = below
             summary.add(report, below_min_class=below)

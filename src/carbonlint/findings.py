@@ -134,6 +134,7 @@ class CardReport:
     created_at: str | None = None  # YYYY-MM-DD, where the Hub (or a data set) says
     below_min_class: bool = False  # set by the run, which knows --min-class
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
+    graded: bool = True  # False for a template (CL007): no class, never below --min-class
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -166,15 +166,15 @@ def _plain_is_safe(text: str, *, flow: bool) -> bool:
 
 
 def sequence_to_mapping(card: Card, node: yaml.SequenceNode) -> str | None:
-    """The replacement for a list of one-key mappings: the same entries as one mapping.
+    """The replacement for a list of mappings with distinct keys: the same entries as one mapping.
 
     Block lists lose their dashes (the entries keep their lines, comments and values); a flow
     list ``[{a: 1}, {b: 2}]`` becomes ``{a: 1, b: 2}``. None when the list is not that simple.
     """
     items = node.value
-    if not items or not all(isinstance(i, yaml.MappingNode) and len(i.value) == 1 for i in items):
+    if not items or not all(isinstance(i, yaml.MappingNode) and i.value for i in items):
         return None
-    keys = [i.value[0][0] for i in items]
+    keys = [pair[0] for i in items for pair in i.value]
     if not all(isinstance(k, yaml.ScalarNode) for k in keys) or len({k.value for k in keys}) < len(keys):
         return None  # two entries with one key would become a duplicate key
     start, end = offsets(card, node)
@@ -209,9 +209,15 @@ def sequence_to_mapping(card: Card, node: yaml.SequenceNode) -> str | None:
     # Keys move to the dash's column; when that is the parent key's column (a list written flush
     # under its key) they stay where they are, padded, so that they remain inside the parent.
     pad = 0 if dash_column > parent_column else 2
+    several = any(len(i.value) > 1 for i in items)
     out, last = [], start
     for dash, content in edits:
-        out += [text[last:dash], " " * pad]
+        if several:
+            # An item's later keys are aligned under its first: the dash becomes a space, so
+            # that every key keeps its column ("- emissions: 1" over "  source: x").
+            out += [text[last:dash], " " * (content - dash)]
+        else:
+            out += [text[last:dash], " " * pad]
         last = content
     out.append(text[last:end])
     return "".join(out)

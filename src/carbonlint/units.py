@@ -91,3 +91,53 @@ def format_grams(grams: float) -> str:
         return str(int(rounded))
     text = repr(rounded)
     return f"{rounded:.20f}".rstrip("0") if "e" in text else text
+
+
+# The extension keys' units (CodeCarbon's): hours, kWh, GB. A value written with its unit
+# ("504 hours", "12.3 kWh") is the number in that unit; another unit of the same quantity is
+# converted when the factor is exact. Milli- or mega-watt-hours written "mwh" are not told apart.
+_EXTENSION_UNITS: dict[str, dict[str, float]] = {
+    "hours_used": {
+        "h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0,
+        "min": 1 / 60, "mins": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
+        "s": 1 / 3600, "sec": 1 / 3600, "secs": 1 / 3600, "second": 1 / 3600, "seconds": 1 / 3600,
+        "d": 24.0, "day": 24.0, "days": 24.0,
+        "gpu hours": 1.0, "gpu-hours": 1.0, "gpu hour": 1.0,
+    },
+    "energy_consumed": {"kwh": 1.0, "wh": 1e-3, "gwh": 1e6, "kilowatt hours": 1.0,
+                        "kilowatt-hours": 1.0, "kilowatt hour": 1.0},
+    "ram_total_size": {"gb": 1.0, "gib": 1.0},
+}
+_EXTENSION_UNIT_NAMES = {"hours_used": "hours", "energy_consumed": "kWh", "ram_total_size": "GB"}
+_WITH_UNIT = r"^\s*~?\s*(?P<number>(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[a-z][a-z -]*?)\.?\s*$"
+
+
+class ExtensionValue(NamedTuple):
+    value: float  # in the key's own unit
+    number: float  # as written
+    unit: str  # as written
+    unit_name: str  # the key's unit: "hours", "kWh", "GB"
+
+
+def extension_unit(key: str) -> str | None:
+    """The unit an extension key holds its number in ("hours", "kWh", "GB"), if it has one."""
+    return _EXTENSION_UNIT_NAMES.get(key)
+
+
+def parse_extension_value(key: str, text: str) -> ExtensionValue | None:
+    """``"504 hours"`` for hours_used as 504.0; None unless the text is one number and a unit
+    of the key's quantity ("3 GPUs", "1,200 h" with its ambiguous comma, "8 mWh" stay None)."""
+    units = _EXTENSION_UNITS.get(key)
+    if units is None:
+        return None
+    match = _pattern(_WITH_UNIT).match(text)
+    if not match:
+        return None
+    unit = " ".join(match.group("unit").lower().split())
+    factor = units.get(unit)
+    if factor is None:
+        return None
+    number = float(match.group("number"))
+    value = float(f"{number * factor:.12g}")
+    return ExtensionValue(value, number, " ".join(match.group("unit").split()),
+                          _EXTENSION_UNIT_NAMES[key])

@@ -148,6 +148,36 @@ rule(
 )
 
 
-@check("CL001", "CL002", "CL003", "CL004", "CL005", "CL006")
+rule(
+    "CL007", "template-front-matter", P, Severity.INFO,
+    "The front matter is a Jinja template (a library's card template), not a card's metadata.",
+    """
+    Libraries keep the model card they fill in for their users as a template: huggingface_hub's
+    modelcard_template.md starts its front matter with {{ card_data }}, others with {% for ... %}
+    blocks. YAML cannot read such a block and its values are not known until the template is
+    filled, so carbonlint says once that the file is a template and checks nothing else in it
+    (it is not graded and never fails --min-class). Check the cards the template produces. A
+    tag counts only where it starts a value; a double brace inside a text does not.
+    """,
+    failing="""
+    ---
+    # For reference on model card metadata, see the spec
+    {{ card_data }}
+    ---
+
+    # Model Card for {{ model_id | default("Model ID", true) }}
+    """,
+    passing="""
+    ---
+    license: apache-2.0
+    co2_eq_emissions: 1430.2
+    ---
+
+    # Model Card for acme/bert-tiny-sst2
+    """,
+)
+
+
+@check("CL001", "CL002", "CL003", "CL004", "CL005", "CL006", "CL007")
 def reader_problems(context: Context) -> Iterator[Problem]:
     yield from context.card.problems

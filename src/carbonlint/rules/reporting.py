@@ -340,8 +340,8 @@ def _mapping_fix(context: Context) -> Fix | None:
 @check("CL206")
 def placeholder_values(context: Context) -> Iterator[Problem]:
     card = context.card
-    co2 = card.co2
-    if not isinstance(co2, dict):
+    co2 = context.co2_fields
+    if co2 is None:
         return
     for name, value in co2.items():
         if name != "emissions" and is_placeholder(value):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.rules import check, rule
-from carbonlint.units import format_grams, parse_quantity
+from carbonlint.units import extension_unit, format_grams, parse_extension_value, parse_quantity
 from carbonlint.yaml12 import reads_differently
 
 if TYPE_CHECKING:
@@ -52,7 +52,9 @@ rule(
     """
     co2_eq_emissions (or its 'emissions' key) must be a number of grams; so must the extension
     keys energy_consumed (kWh), hours_used and ram_total_size (GB). Empty values, placeholders
-    such as TBD, lists and mappings are not numbers, and the Hub cannot show them.
+    such as TBD, lists and mappings are not numbers, and the Hub cannot show them. An extension
+    key written with its unit ("hours_used: 504 hours", "energy_consumed: 850 Wh") gets the
+    number in the key's unit (504; 0.85), and carbonlint fix writes it.
     """,
     failing="""
     ---
@@ -65,7 +67,7 @@ rule(
     co2_eq_emissions:
       emissions: 1520.4
     ---
-    """,
+    """,    fixable=True,
 )
 
 rule(
@@ -140,9 +142,11 @@ rule(
     "CL108", "list-not-mapping", S, E,
     "co2_eq_emissions is a list; the spec wants a number or a mapping.",
     """
-    A list of one-key entries (``- emissions: 12``) looks like a mapping but is a sequence: the Hub
-    finds no 'emissions' key in it. Remove the dashes. carbonlint fix does, when every entry has
-    one key and no key repeats.
+    A list of one-key entries (``- emissions: 12``), or one dash before the whole mapping, looks
+    like a mapping but is a sequence: the Hub finds no 'emissions' key in it. Remove the dashes.
+    carbonlint fix does, when every entry is a mapping and no key repeats. What the entries hold
+    is checked in the same run (a unit in the number, a misspelled key), so that one reading
+    shows every problem.
     """,
     failing="""
     ---
@@ -266,6 +270,10 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
                     fix=_number_fix(context, node, number),
                 )
             quantity = parse_quantity(value)
+            if (len(path) == 1 and extension_unit(str(path[0])) is not None
+                    and (quantity is None or quantity.unit)):
+                # "504 hours": a unit of the key's own quantity (a plain "12" is CL106 below).
+                return _extension_text(context, key, span, node, str(path[0]), value)
             if quantity is not None:
                 unit = f" {quantity.unit}" if quantity.unit else ""
                 grams = format_grams(quantity.grams)
@@ -295,6 +303,26 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
     return Problem("CL102", f"{key} is {_describe(value)}, not {expected}", span=span, key=key)
 
 
+def _extension_text(context: Context, key: str, span: Any, node: Any, name: str,
+                    value: str) -> Problem:
+    """An extension key written with its unit ("hours_used: 504 hours"): the number it means."""
+    unit_name = extension_unit(name)
+    reading = parse_extension_value(name, value)
+    if reading is None:
+        return Problem("CL102", f"{key} is the text {value!r}, not a number (of {unit_name})",
+                       span=span, key=key,
+                       suggestion=f"write the number of {unit_name}, without a unit")
+    number = format_grams(reading.value)
+    converted = ("" if reading.value == reading.number else
+                 f"; {format_grams(reading.number)} {reading.unit} is {number} {unit_name}")
+    return Problem(
+        "CL102",
+        f"{key} is the text {value!r}, not a number: the key holds {unit_name} as a plain "
+        f"number{converted}",
+        span=span, key=key, suggestion=f"write {number}", fix=_number_fix(context, node, number),
+    )
+
+
 def _number_fix(context: Context, node: Any, number: str) -> Any:
     """The fix that writes a text value as the plain number it means."""
     from carbonlint.fix import replace_node
@@ -305,7 +333,7 @@ def _number_fix(context: Context, node: Any, number: str) -> Any:
 
 
 def _list_fix(context: Context) -> Any:
-    """The fix that removes the dashes of a list of one-key mappings."""
+    """The fix that removes the dashes of a list of mappings."""
     from carbonlint.fix import sequence_to_mapping
 
     _, node = context.card.entry(CO2_KEY)
@@ -318,6 +346,10 @@ def _list_fix(context: Context) -> Any:
 
 
 def _list_suggestion(value: list[Any]) -> str | None:
-    if value and all(isinstance(item, dict) and len(item) == 1 for item in value):
-        return "remove the dashes: the entries are one mapping"
-    return None
+    if not value or not all(isinstance(item, dict) and item for item in value):
+        return None
+    keys = [key for item in value for key in item]
+    if len(set(map(str, keys))) < len(keys):
+        return None  # a key repeats: which entry is meant is the author's call
+    return "remove the dash: the entries are one mapping" if len(value) == 1 else \
+        "remove the dashes: the entries are one mapping"

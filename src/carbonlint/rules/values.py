@@ -216,7 +216,7 @@ def canonical_training_type(value: str) -> str | None:
 @check("CL104")
 def non_finite(context: Context) -> Iterator[Problem]:
     card = context.card
-    for path, value in _numbers(card.co2):
+    for path, value in _numbers(context.co2_fields if context.co2_fields is not None else card.co2):
         if isinstance(value, float) and not math.isfinite(value):
             key = ".".join([CO2_KEY, *map(str, path)])
             yield Problem(
@@ -237,17 +237,18 @@ def _numbers(co2: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 @check("CL107")
 def unknown_keys(context: Context) -> Iterator[Problem]:
     card = context.card
-    if not isinstance(card.co2, dict):
+    co2 = context.co2_fields
+    if co2 is None:
         return
-    unknown = [k for k in card.co2 if k not in KNOWN_KEYS]
+    unknown = [k for k in co2 if k not in KNOWN_KEYS]
     meanings = Counter(meant_key(str(k)) for k in unknown)
-    for key in card.co2:
+    for key in co2:
         if key in KNOWN_KEYS:
             continue
         shown = f"{CO2_KEY}.{key}"
         meant = meant_key(str(key))
         fix = None
-        if meant is not None and meant in card.co2:
+        if meant is not None and meant in co2:
             message = f"unknown key '{key}' in {CO2_KEY}; '{meant}' is given too, so this one is ignored"
             suggestion = f"remove '{key}'"
         elif meant is not None:
@@ -271,9 +272,10 @@ def unknown_keys(context: Context) -> Iterator[Problem]:
 @check("CL109")
 def training_type(context: Context) -> Iterator[Problem]:
     card = context.card
-    if not isinstance(card.co2, dict) or not isinstance(card.co2.get("training_type"), str):
+    co2 = context.co2_fields
+    if co2 is None or not isinstance(co2.get("training_type"), str):
         return
-    value = card.co2["training_type"]
+    value = co2["training_type"]
     if value in TRAINING_TYPES:
         return
     key = f"{CO2_KEY}.training_type"
@@ -302,6 +304,9 @@ def yaml_version(context: Context) -> Iterator[Problem]:
         return
     _, node = card.entry(CO2_KEY)
     nodes: list[tuple[str, yaml.Node]] = [(CO2_KEY, node)] if node is not None else []
+    if isinstance(node, yaml.SequenceNode):  # a list of mappings (CL108): the keys of its items
+        pairs = [p for item in node.value if isinstance(item, yaml.MappingNode) for p in item.value]
+        nodes = [(f"{CO2_KEY}.{k.value}", v) for k, v in pairs if isinstance(k, yaml.ScalarNode)]
     if isinstance(node, yaml.MappingNode):
         nodes = [(f"{CO2_KEY}.{k.value}", v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     # A value the schema rejects already has a finding that names the YAML reading.
