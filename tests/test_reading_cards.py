@@ -24,7 +24,7 @@ tags:
 - setfit
 - sentence-transformers
 co2_eq_emissions:
-  emissions: 61.3
+  emissions: 11904.7
   source: codecarbon
   training_type: fine-tuning
   on_cloud: false
