@@ -6,6 +6,7 @@ and calls :func:`check_paths`; formatters read the :class:`~carbonlint.findings.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -19,6 +20,7 @@ from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import all_checks, all_rules, rule_of
 
 if TYPE_CHECKING:
+    from carbonlint.discovery import Tally
     from carbonlint.prose import ProseFacts
 
 MAX_BODY_CHARS = 500_000  # how much of a card's Markdown text the prose reader reads
@@ -309,28 +311,25 @@ def _is_suppressed(problem: Problem, suppressions: Suppressions) -> bool:
 
 # -- files ---------------------------------------------------------------------------------------
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
-                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"})
-
 
 def is_model_card(name: str) -> bool:
+    """Whether a file name is one of the default card names (README.md, *model_card*.md...)."""
+    from carbonlint.discovery import DEFAULT_INCLUDE
+
     lower = name.lower()
-    return lower == "readme.md" or (
-        lower.endswith(".md") and ("model_card" in lower or "modelcard" in lower)
-    )
+    return any(fnmatch.fnmatchcase(lower, p.lower()) for p in DEFAULT_INCLUDE)
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given; directories searched (sorted, hidden and tool folders skipped) for cards."""
-    for path in paths:
-        if os.path.isdir(path):
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    if is_model_card(name):
-                        yield os.path.join(folder, name)
-        else:
-            yield path
+def expand_paths(paths: Iterable[str], config: Config | None = None,
+                 tally: Tally | None = None) -> Iterator[str]:
+    """Files as given; directories searched for cards, with the configuration's include and
+    exclude globs (carbonlint.discovery); what was left out is counted in ``tally``."""
+    from carbonlint.discovery import find_cards
+
+    config = config or Config()
+    return find_cards(paths, include=config.include,
+                      exclude=config.exclude + config.extend_exclude,
+                      root=config.root, tally=tally)
 
 
 def report_for_path(path: str, config: Config, enabled: frozenset[str]) -> CardReport:
@@ -340,14 +339,16 @@ def report_for_path(path: str, config: Config, enabled: frozenset[str]) -> CardR
     return check_card(read_card(path), config, enabled)
 
 
-def check_paths(paths: Iterable[str], config: Config, *, jobs: int = 1) -> Iterator[CardReport]:
+def check_paths(paths: Iterable[str], config: Config, *, jobs: int = 1,
+                tally: Tally | None = None) -> Iterator[CardReport]:
     """Lint each card; one unreadable or hostile file never stops the others.
 
     With ``jobs`` > 1 and enough cards, worker processes check them (carbonlint.pool); the
-    reports come out in the same order and are the same.
+    reports come out in the same order and are the same. ``tally`` counts what a directory
+    search left out (carbonlint.discovery).
     """
     enabled = enabled_codes(config)
-    found = expand_paths(paths)
+    found = expand_paths(paths, config, tally)
     if jobs > 1:
         from itertools import chain, islice
 

@@ -91,15 +91,47 @@ def lint_options(function: Any) -> Any:
     return function
 
 
+def search_options(function: Any) -> Any:
+    """Options of the commands that search directories for cards (check, fix)."""
+    options = [
+        click.option("--include", "include", multiple=True, metavar="GLOBS",
+                     help="File names a directory search checks (comma-separated, repeatable; "
+                     "replaces README.md, *model_card*.md, *modelcard*.md)."),
+        click.option("--exclude", "exclude", multiple=True, metavar="GLOBS",
+                     help="Files and folders never checked (replaces the default: hidden and "
+                     "tool folders)."),
+        click.option("--extend-exclude", "extend_exclude", multiple=True, metavar="GLOBS",
+                     help="Files and folders never checked, added to --exclude."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _globs(given: tuple[str, ...] | None, option: str) -> tuple[str, ...] | None:
+    """``--exclude a,b --exclude c`` as ("a", "b", "c"); None when the option is not given."""
+    if not given:
+        return None
+    from carbonlint import config
+
+    patterns = [p for value in given for p in value.split(",")]
+    return config.globs(patterns, lambda m: config.ConfigError(f"{option}: {m}"))
+
+
 def build_config(*, config_file: str | None, select: str | None, ignore: str | None,
                  min_class: str | None, require_emissions: bool | None, baseline: str | None,
-                 output_format: str | None, codecarbon: str | None = None) -> Any:
+                 output_format: str | None, codecarbon: str | None = None,
+                 include: tuple[str, ...] | None = None, exclude: tuple[str, ...] | None = None,
+                 extend_exclude: tuple[str, ...] | None = None) -> Any:
     """The configuration file's settings with the command line's laid over them."""
     from carbonlint import config
 
     try:
         base = config.load(config_file)
         cfg = base.with_options(
+            include=_globs(include, "--include"),
+            exclude=_globs(exclude, "--exclude"),
+            extend_exclude=_globs(extend_exclude, "--extend-exclude"),
             select=config.parse_code_list(select, "--select") if select is not None else None,
             ignore=config.parse_code_list(ignore, "--ignore") if ignore is not None else None,
             min_class=min_class,
@@ -174,6 +206,7 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @lint_options
+@search_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for many cards (default: the CPUs available; 1: none). "
               "A handful of cards is always checked in one process.")
@@ -181,11 +214,15 @@ def check(paths: tuple[str, ...], output: str | None, color: str, jobs: int | No
           **options: Any) -> None:
     """Lint model cards (README.md and *model_card*.md; directories are searched)."""
     from carbonlint.checker import check_paths
+    from carbonlint.discovery import Tally
     from carbonlint.pool import default_jobs
 
     cfg = build_config(**options)
-    reports = check_paths(paths or ("README.md",), cfg, jobs=jobs or default_jobs())
+    tally = Tally()
+    reports = check_paths(paths or ("README.md",), cfg, jobs=jobs or default_jobs(), tally=tally)
     code = run_reports(reports, cfg, output=output, color=color)
+    for note in tally.notes(cfg.include):
+        click.echo(f"carbonlint: {note}", err=True)
     sys.exit(code)
 
 

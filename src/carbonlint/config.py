@@ -24,6 +24,11 @@ Keys (kebab-case, as in pyproject.toml tools):
     CL1 = "warning"                    # prefixes too; the longest matching prefix wins
     [per-file-ignores]
     "legacy/**/README.md" = ["CL2"]
+
+    include = ["*.md"]                 # which files a directory search checks (default: README.md,
+                                       # *model_card*.md, *modelcard*.md); see carbonlint.discovery
+    exclude = [".*", "node_modules"]   # files and folders never checked (replaces the default)
+    extend-exclude = ["docs/**"]       # added to exclude
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, NamedTuple
 
+from carbonlint.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from carbonlint.findings import Severity
 from carbonlint.grade import CLASSES, DEFAULT_CERTIFICATION_TAGS, DEFAULT_OPTIMIZATION_TAGS
 
@@ -57,6 +63,9 @@ class Config(NamedTuple):
     plausibility_factor: float = 10.0  # CL402: how far from the physical estimate is too far
     outlier_z: float = 3.5  # CL501: robust z-score of log10 emissions within the peer group
     codecarbon: str | None = None  # CL310/CL311: CodeCarbon's emissions.csv to compare with
+    include: tuple[str, ...] = DEFAULT_INCLUDE  # file names (globs) a directory search checks
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # files and folders never checked
+    extend_exclude: tuple[str, ...] = ()  # added to exclude
     source: str | None = None  # the file this came from, for messages
     root: str | None = None  # the directory per-file-ignores patterns are relative to
 
@@ -219,7 +228,7 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
     known = {
         "select", "ignore", "severity", "per-file-ignores", "min-class", "require-emissions",
         "baseline", "format", "optimization-tags", "certification-tags",
-        "plausibility-factor", "outlier-z", "codecarbon",
+        "plausibility-factor", "outlier-z", "codecarbon", "include", "exclude", "extend-exclude",
     }
     values: dict[str, Any] = {"source": source, "root": root}
     for key, value in table.items():
@@ -228,6 +237,8 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
             raise fail(key, "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
         if key in ("select", "ignore"):
             values[key] = tuple(_codes(value, lambda m, k=key: fail(k, m)))
+        elif key in ("include", "exclude", "extend-exclude"):
+            values[key.replace("-", "_")] = globs(value, lambda m, k=key: fail(k, m))
         elif key in ("optimization-tags", "certification-tags"):
             values[key.replace("-", "_")] = tuple(_strings(value, lambda m, k=key: fail(k, m)))
         elif key == "severity":
@@ -278,6 +289,14 @@ def _strings(value: Any, fail: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail("must be a list of strings")
     return value
+
+
+def globs(value: Any, fail: Any) -> tuple[str, ...]:
+    """A list of glob patterns (include, exclude): non-empty strings."""
+    patterns = _strings(value, fail)
+    if any(not p.strip() for p in patterns):
+        raise fail("must not hold an empty pattern")
+    return tuple(p.strip() for p in patterns)
 
 
 def _codes(value: Any, fail: Any) -> list[str]:

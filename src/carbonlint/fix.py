@@ -675,7 +675,7 @@ def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
     """Fix each card the paths name (directories searched as by ``check``)."""
     from carbonlint.checker import expand_paths
 
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, config):
         if not os.path.exists(path):
             report = CardReport(path=path, error="no such file",
                                 reporting_reason="the card could not be read")

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import click
 
-from carbonlint.cli import UsageFailure, build_config, lint_options, run_reports
+from carbonlint.cli import UsageFailure, build_config, lint_options, run_reports, search_options
 
 
 def _plural(count: int, word: str) -> str:
@@ -88,6 +88,7 @@ class Tally:
               help="With --from-codecarbon and several runs in the file: add them up (default; "
               "every run spent energy on the model) or take the last.")
 @lint_options
+@search_options
 def fix(paths: tuple[str, ...], diff: bool, unsafe_fixes: bool, mapping_form: bool,
         codecarbon_csv: str | None, estimate: bool, runs: str | None, output: str | None,
         color: str, **options: Any) -> None:
