@@ -178,3 +178,128 @@ co2_eq_emissions: 12.5
 ---
 """
     assert "CL007" not in [f.code for f in lint_text(card).findings]
+
+
+# -- generated cards and the location in both forms ----------------------------------------------
+
+AUTOTRAIN_MAPPING = """\
+---
+tags:
+- autotrain
+- summarization
+language:
+- en
+widget:
+- text: "I love AutoTrain 🤗"
+datasets:
+- acme/autotrain-data-news_summaries
+co2_eq_emissions:
+  emissions: 41.152874017879256
+---
+
+# Model Trained Using AutoTrain
+
+- Problem type: Summarization
+- Model ID: 1976866012
+- CO2 Emissions (in grams): 41.1529
+
+## Validation Metrics
+
+- Loss: 2.837
+- Rouge1: 34.318
+"""
+
+AUTONLP_SCALAR = """\
+---
+tags: autonlp
+language: en
+widget:
+- text: "I love AutoNLP 🤗"
+datasets:
+- acme/autonlp-data-review-classification
+co2_eq_emissions: 1.268309634217171
+---
+
+# Model Trained Using AutoNLP
+
+- Problem type: Multi-class Classification
+- Model ID: 536415182
+- CO2 Emissions (in grams): 1.268309634217171
+"""
+
+
+def test_a_generated_card_gets_one_note_instead_of_four_findings() -> None:
+    report = lint_text(AUTOTRAIN_MAPPING)
+    assert found(report) == [("CL209", 11, 1)]
+    (note,) = report.findings
+    assert str(note.severity) == "info"
+    assert note.message == (
+        "AutoTrain generated this card, and AutoTrain does not record hardware_used, "
+        "geographical_location, source and training_type: they are missing (class 'basic')")
+    assert note.suggestion == ("add 'source: AutoTrain' (that much is certain); add hardware_used "
+                               "and geographical_location only if you know where the job ran")
+
+
+def test_ignoring_cl209_brings_the_four_rules_back() -> None:
+    report = lint_text(AUTOTRAIN_MAPPING, ignore=("CL209",))
+    assert found(report) == [("CL201", 11, 1), ("CL202", 11, 1), ("CL203", 11, 1), ("CL204", 11, 1)]
+
+
+def test_a_generated_card_with_its_source_added_lists_only_what_is_left() -> None:
+    card = AUTOTRAIN_MAPPING.replace("  emissions: 41.152874017879256\n",
+                                     "  emissions: 41.152874017879256\n  source: AutoTrain\n"
+                                     "  training_type: fine-tuning\n")
+    (note,) = lint_text(card).findings
+    assert note.message.startswith("AutoTrain generated this card, and AutoTrain does not record "
+                                   "hardware_used and geographical_location: they are missing")
+    assert note.suggestion == ("add hardware_used and geographical_location only if you know "
+                               "where the job ran")
+
+
+def test_the_older_autonlp_bare_number_card() -> None:
+    report = lint_text(AUTONLP_SCALAR)
+    assert found(report) == [("CL209", 8, 1), ("CL205", 8, 19)]
+    assert report.findings[0].message.startswith(
+        "AutoNLP generated this card, and AutoNLP does not record hardware_used and "
+        "geographical_location")
+
+
+HAND_WRITTEN_SCALAR = """\
+---
+license: apache-2.0
+library_name: transformers
+co2_eq_emissions: 2140
+---
+
+# bert-small-legal-ner
+
+Fine-tuned from bert-small on 12k annotated contracts.
+
+## Environmental Impact
+
+- **Hardware Type:** 1 x NVIDIA T4
+- **Hours used:** 6
+- **Cloud Provider:** Google Cloud Platform
+- **Compute Region:** europe-west4
+- **Carbon Emitted:** 2.14 kg CO2eq
+"""
+
+
+def test_location_is_asked_for_in_the_bare_number_form_too_and_copied_from_the_text() -> None:
+    report = lint_text(HAND_WRITTEN_SCALAR)
+    assert found(report) == [("CL202", 4, 1), ("CL205", 4, 19), ("CL207", 13, 22)]
+    cl202 = report.findings[0]
+    assert str(cl202.severity) == "warning"
+    assert cl202.message == (
+        "geographical_location is missing: co2_eq_emissions is only a number, which cannot say "
+        "where the model was trained; the text gives it on line 16 (Compute Region: europe-west4)")
+    assert cl202.suggestion == ("write the mapping form (carbonlint fix --mapping-form) and add "
+                                "'geographical_location: europe-west4'")
+    # The mapping form without the key: the same finding, in the mapping's words.
+    mapping = HAND_WRITTEN_SCALAR.replace("co2_eq_emissions: 2140",
+                                          "co2_eq_emissions:\n  emissions: 2140\n  source: ML CO2 Impact"
+                                          "\n  training_type: fine-tuning\n  hardware_used: 1 x T4")
+    report = lint_text(mapping)
+    assert found(report) == [("CL202", 4, 1)]
+    assert report.findings[0].message == ("geographical_location is missing from co2_eq_emissions; "
+                                          "the text gives it on line 20 (Compute Region: europe-west4)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Fix, Problem, Severity
@@ -93,11 +93,15 @@ rule(
 
 rule(
     "CL202", "location-missing", R, W,
-    "The mapping form does not give geographical_location.",
+    "co2_eq_emissions does not give geographical_location (a bare number cannot).",
     """
     The same training run emits ten times more CO2 on a coal-heavy grid than on a hydro-powered
     one, so the location is what makes the number checkable. A country, a region or a cloud
-    region is enough: "France", "Quebec, Canada", "us-east-1", "europe-west4".
+    region is enough: "France", "Quebec, Canada", "us-east-1", "europe-west4". The bare-number
+    form (co2_eq_emissions: 12.5) has the same gap as a mapping without the key and gets the
+    same warning; its help points at carbonlint fix --mapping-form. When the card's text names
+    the place (the template's "Compute Region:" line), the message says where, so that it can
+    be copied. Cards AutoTrain generated get CL209 instead.
     """,
     failing="""
     ---
@@ -285,6 +289,54 @@ rule(
     """,
 )
 
+rule(
+    "CL209", "generated-card-fields-missing", R, I,
+    "A card AutoTrain or AutoNLP generated reports the emissions only: one note for what is missing.",
+    """
+    AutoTrain (and AutoNLP before it) measures a job's emissions with CodeCarbon and writes them
+    into the card, but not the hardware, the location, the source or the training type, and the
+    person who started the job often cannot know where it ran. On real cards such generated
+    cards drew almost every CL201 and CL202 warning: true, and not something their authors can
+    act on. So a generated card (tag autotrain or autonlp, or AutoTrain's "Model Trained Using
+    AutoTrain" heading or "CO2 Emissions (in grams)" line) gets this one info instead of CL201,
+    CL202, CL203 and CL204; it lists the missing fields and says what is known for certain
+    (source: AutoTrain). Ignore CL209 (or raise its severity) to get the four rules back on
+    such cards.
+    """,
+    failing="""
+    ---
+    tags:
+    - autotrain
+    - text-classification
+    co2_eq_emissions:
+      emissions: 19.1164
+    ---
+
+    # Model Trained Using AutoTrain
+
+    - Problem type: Multi-class Classification
+    - CO2 Emissions (in grams): 19.1164
+    """,
+    passing="""
+    ---
+    tags:
+    - autotrain
+    - text-classification
+    co2_eq_emissions:
+      emissions: 19.1164
+      source: AutoTrain
+      training_type: fine-tuning
+      geographical_location: us-east-1
+      hardware_used: 1 x A10G
+    ---
+
+    # Model Trained Using AutoTrain
+
+    - Problem type: Multi-class Classification
+    - CO2 Emissions (in grams): 19.1164
+    """,
+)
+
 _FIELD_EXAMPLES = {
     "geographical_location": ("CL202", "add 'geographical_location: <country or cloud region>', e.g. us-east-1"),
     "source": ("CL203", "add 'source: <tool or paper>', e.g. CodeCarbon"),
@@ -292,7 +344,7 @@ _FIELD_EXAMPLES = {
 }
 
 
-@check("CL201", "CL202", "CL203", "CL204", "CL205")
+@check("CL201", "CL202", "CL203", "CL204", "CL205", "CL209")
 def missing_fields(context: Context) -> Iterator[Problem]:
     card = context.card
     if context.emissions_g is None:
@@ -304,14 +356,31 @@ def missing_fields(context: Context) -> Iterator[Problem]:
     # A misspelled key (geographic_location) is CL107's finding; do not also call it missing.
     misspelled = ({meant_key(str(k)) for k in co2 if k not in KNOWN_KEYS}
                   if isinstance(co2, dict) else set())
+    missing: list[Problem] = []
     if context.hardware is None and "hardware_used" not in misspelled:
-        yield Problem(
+        missing.append(Problem(
             "CL201",
             f"hardware_used is missing: the card stays in class '{context.grade.reporting_class}'"
             " until it names the hardware that trained the model",
             span=key_span, key=f"{CO2_KEY}.hardware_used",
             suggestion="add 'hardware_used: <count> x <device>', e.g. 8 x A100 80GB",
-        )
+        ))
+    if not isinstance(co2, dict):
+        # The bare number has the same gap as a mapping without the key (CL202 alike for both);
+        # source and training type are CL205's business in this form.
+        missing.append(_location_missing(context, key_span, bare=True))
+    else:
+        for name, (code, suggestion) in _FIELD_EXAMPLES.items():
+            if co2.get(name) in (None, "") and name not in misspelled:
+                missing.append(_location_missing(context, key_span, bare=False) if code == "CL202"
+                               else Problem(code, f"{name} is missing from co2_eq_emissions",
+                                            span=key_span, key=f"{CO2_KEY}.{name}",
+                                            suggestion=suggestion))
+    tool = _generator(context) if missing else None
+    if tool is not None:
+        yield _generated_note(context, tool, missing, key_span)
+    else:
+        yield from missing
     if not isinstance(co2, dict):
         yield Problem(
             "CL205",
@@ -321,11 +390,54 @@ def missing_fields(context: Context) -> Iterator[Problem]:
             suggestion=f"write 'co2_eq_emissions:' then '  emissions: {format_grams(context.emissions_g)}' and the "
             "other keys below it", fix=_mapping_fix(context),
         )
-        return
-    for name, (code, suggestion) in _FIELD_EXAMPLES.items():
-        if co2.get(name) in (None, "") and name not in misspelled:
-            yield Problem(code, f"{name} is missing from co2_eq_emissions", span=key_span,
-                          key=f"{CO2_KEY}.{name}", suggestion=suggestion)
+
+
+def _location_missing(context: Context, key_span: Any, *, bare: bool) -> Problem:
+    """CL202, in both forms; when the text names the place, the message says where."""
+    fact = next((f for f in context.prose.of("location") if isinstance(f.value, str)
+                 and f.source != "free-text" and not is_placeholder(f.value)), None)
+    where = (f"; the text gives it on line {fact.span.line} ({fact.field}: {fact.value})"
+             if fact is not None else "")
+    value = str(fact.value) if fact is not None else "<country or cloud region>"
+    if bare:
+        return Problem(
+            "CL202",
+            "geographical_location is missing: co2_eq_emissions is only a number, which cannot "
+            f"say where the model was trained{where}",
+            span=key_span, key=f"{CO2_KEY}.geographical_location",
+            suggestion=f"write the mapping form (carbonlint fix --mapping-form) and add "
+            f"'geographical_location: {value}'" + ("" if fact else ", e.g. us-east-1"),
+        )
+    return Problem(
+        "CL202", f"geographical_location is missing from co2_eq_emissions{where}",
+        span=key_span, key=f"{CO2_KEY}.geographical_location",
+        suggestion=f"add 'geographical_location: {value}'" + ("" if fact else ", e.g. us-east-1"),
+    )
+
+
+def _generator(context: Context) -> str | None:
+    """AutoTrain/AutoNLP when it generated the card and CL209 is on (else the four rules)."""
+    if not context.config.enabled("CL209", context.card.path):
+        return None
+    from carbonlint.generated import generator
+
+    return generator(context.card.metadata, context.card.body)
+
+
+def _generated_note(context: Context, tool: str, missing: list[Problem], key_span: Any) -> Problem:
+    names = [p.key.rsplit(".", 1)[-1] for p in missing if p.key]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    steps = [f"add 'source: {tool}' (that much is certain)"] if "source" in names else []
+    if {"hardware_used", "geographical_location"} & set(names):
+        steps.append("add hardware_used and geographical_location only if you know where the "
+                     "job ran")
+    return Problem(
+        "CL209",
+        f"{tool} generated this card, and {tool} does not record {listed}: "
+        f"{'it is' if len(names) == 1 else 'they are'} missing (class "
+        f"'{context.grade.reporting_class}')",
+        span=key_span, key=CO2_KEY, suggestion="; ".join(steps) or None,
+    )
 
 
 def _mapping_fix(context: Context) -> Fix | None:
