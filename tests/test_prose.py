@@ -111,13 +111,16 @@ EXPECTED: dict[str, list[Row]] = {
         ("hours", 2808.0, "117 days", "d", 0, "free-text", None, 32, 29),
         ("emissions_g", 24_700_000.0, "24.7 tonnes", "t", 1, "free-text", None, 38, 61),
         ("emissions_g", 50_500_000.0, "50.5 tons of CO2eq", "t", 1, "free-text", None, 39, 78),
-        ("energy_kwh", 433_000.0, "433 MWh", "MWh", 0, "free-text", None, 41, 34),
+        # "**Estimated electricity usage:**" is BLOOM's own field label (issue 12).
+        ("energy_kwh", 433_000.0, "433 MWh", "MWh", 0, "hub-template", "Energy Consumed", 41, 34),
     ],
     "hand_written.md": [
         ("hardware", "16 TPU v3-8 slices", "16 TPU v3-8 slices", None, None, "free-text", None,
          9, 30),
         ("energy_kwh", 1082.0, "1,082 kWh", "kWh", 0, "free-text", None, 9, 68),
         ("emissions_g", 4_475_000.0, "4,475 KgCO2", "kg", 0, "free-text", None, 10, 1),
+        # The place in parentheses after a figure (issue 12; CL304 decides whether it counts).
+        ("location", "Germany", "Germany", None, None, "after-figure", None, 10, 14),
         ("emissions_g", 5600.0, "5.6 KgCO2", "kg", 1, "free-text", None, 10, 65),
         ("emissions_g", 1200.0, "1.2 kg of CO2", "kg", 1, "free-text", "Carbon Emitted", 12, 19),
         ("emissions_g", 123.0, "123 gCO2eq", "g", 0, "free-text", None, 12, 65),
@@ -197,7 +200,7 @@ def test_of_filters_by_kind() -> None:
     result = extract(body, first_line)
     assert [f.text for f in result.of("energy_kwh")] == ["1,082 kWh"]
     assert [f.value for f in result.of("hours")] == [36.0]
-    assert result.of("location") == []
+    assert [(f.value, f.source) for f in result.of("location")] == [("Germany", "after-figure")]
 
 
 def test_placeholder_gives_no_value_fact() -> None:

@@ -11,7 +11,8 @@ class Fact(NamedTuple):
     """One statement found in the body.
 
     ``kind`` is one of ``emissions_g``, ``energy_kwh``, ``hours``, ``hardware``, ``location``,
-    ``cloud_provider``, ``training_type`` or ``placeholder``. ``value`` is grams, kWh or hours
+    ``cloud_provider``, ``training_type``, ``no_training`` (the text says nothing was trained)
+    or ``placeholder``. ``value`` is grams, kWh or hours
     (converted from the written unit) for the numeric kinds, the text for the others.
     ``span`` covers ``text`` exactly, on one line.
     """

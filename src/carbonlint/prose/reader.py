@@ -8,6 +8,7 @@ from carbonlint.prose.fields import template_facts
 from carbonlint.prose.free_text import free_text_facts
 from carbonlint.prose.model import ProseFacts
 from carbonlint.prose.patterns import regexes
+from carbonlint.prose.statements import no_training_facts, places_after_figures, training_type_facts
 
 
 def _environmental_heading(body: Body) -> Span | None:
@@ -41,7 +42,11 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
         for fact in free_text_facts(parsed)
         if not any(_overlap(fact.span, span) for span in taken.get(fact.span.line, ()))
     ]
-    facts = sorted(fields + free, key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
+    figures = [fact for fact in fields + free if fact.kind == "emissions_g"]
+    said = training_type_facts(parsed) + no_training_facts(parsed)
+    said += places_after_figures(parsed, figures)
+    facts = sorted(fields + free + said,
+                   key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
     return ProseFacts(tuple(facts), _environmental_heading(parsed))
 
 

@@ -7,12 +7,14 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Carbon Emitted": (
         "emissions_g",
         ("carbon emitted", "carbon emissions", "co2 emitted", "co2eq emissions")
-        + ("co2 eq emissions", "emissions", "carbon footprint", "total emissions"),
+        + ("co2 eq emissions", "emissions", "carbon footprint", "total emissions")
+        + ("estimated carbon emissions",),
     ),
     "CO2 Emissions": ("emissions_g", ("co2 emissions",)),
     "Energy Consumed": (
         "energy_kwh",
-        ("energy consumed", "energy consumption", "energy used", "total energy"),
+        ("energy consumed", "energy consumption", "energy used", "total energy")
+        + ("estimated electricity usage", "electricity usage"),
     ),
     "Hours used": ("hours", ("hours used", "hours", "training time", "training duration")),
     "Hardware Type": ("hardware", ("hardware type", "hardware", "hardware used")),
@@ -31,4 +33,6 @@ FIELD_OF = {label: field for field, (_, labels) in FIELDS.items() for label in l
 # template's own labels count as a field on an unformatted line.
 PLAIN_LABELS = frozenset(
     {field.lower() for field in FIELDS} | {"carbon emissions", "training time"}
+    # BLOOM's model card: "Estimated carbon emissions: (Forthcoming.)"
+    | {"estimated carbon emissions", "estimated electricity usage"}
 )

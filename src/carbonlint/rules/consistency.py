@@ -8,6 +8,7 @@ written with) silences it, and free prose is only trusted where it is unambiguou
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from carbonlint.card import CO2_KEY
@@ -84,7 +85,9 @@ rule(
     """
     A zero is a measurement that failed (a tracker that never started, a rounded-down kilogram
     figure) when the same card names the hardware, the hours, the energy or a measuring tool. An
-    emissions value of 0 counts as reported, but it is questioned.
+    emissions value of 0 counts as reported, but it is questioned. A card that says no training
+    ran ("No training or fine-tuning is performed", in its source or its text) is right to
+    report 0, and gets nothing: a negated statement is not evidence of training.
     """,
     failing="""
     ---
@@ -111,7 +114,9 @@ rule(
     The location decides the grid's carbon intensity, so a card that says "Compute Region:
     us-east-1" in its text and geographical_location: France in its metadata cannot be checked:
     one of the two is wrong. Locations are compared after resolving both (a city and its country
-    agree; "East US" and "Virginia" are both the United States).
+    agree; "East US" and "Virginia" are both the United States). A place in parentheses after
+    the run's emissions figure ("Emissions: 0.15 KgCO2 (Singapore)") counts when that figure is
+    a structured line or the metadata's own number; after another figure it does not.
     """,
     failing="""
     ---
@@ -139,7 +144,10 @@ rule(
     """
     The metadata says one accelerator, the text ("Hardware Type:", "GPU Model:") another: a copied
     card, or a stale one. Devices are compared by model (an A100 40GB and an A100 80GB are both
-    A100s), not by count.
+    A100s). cpu_model is compared with the text's "CPU Model:" line by model number (8370C,
+    7763, i7-13700K; the clock speed is ignored). When hardware_used writes no count and the
+    text's line gives more than one of the same device ("8 x A100"), the finding asks for the
+    count: a reader and the estimate take one device. Different counts are not compared.
     """,
     failing="""
     ---
@@ -166,7 +174,10 @@ rule(
     "training_type says pre-training where the text says fine-tuning, or the reverse.",
     """
     Whether the number covers pre-training or only a fine-tune changes its meaning by orders of
-    magnitude. The metadata and the text must agree.
+    magnitude. The metadata and the text must agree: a "Training type:" line, or a sentence that
+    says it of this model ("This model is a fine-tuned version of bert-base", "A fine-tuned
+    ResNet50 ...", "This model was trained from scratch"). When the text says both, nothing is
+    reported.
     """,
     failing="""
     ---
@@ -185,6 +196,64 @@ rule(
     ---
 
     - **Training type:** fine-tuning
+    """,
+)
+
+
+rule(
+    "CL307", "energy-disagrees-with-text", C, W,
+    "energy_consumed disagrees with the energy the card's text gives for the run.",
+    """
+    energy_consumed (kWh) and the text ("Energy Consumed: 0.0013 kWh", "we used 433 MWh to
+    train this model") give the same run's energy twice, and the two differ by more than the
+    rounding the text was written with. A factor of a thousand is named: a watt-hour figure in
+    the kilowatt-hour field, or the reverse. Free prose counts only where the sentence is about
+    this model and gives one figure, as for CL301.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 0.62
+      energy_consumed: 1.3
+    ---
+
+    - **Energy Consumed**: 0.0013 kWh
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 0.62
+      energy_consumed: 0.0013
+    ---
+
+    - **Energy Consumed**: 0.0013 kWh
+    """,
+)
+
+rule(
+    "CL308", "stale-text", C, Severity.INFO,
+    "The text still says the emissions (or energy) are to come, but the metadata gives them.",
+    """
+    A card written before its numbers were known says "Estimated carbon emissions:
+    (Forthcoming.)", "Carbon Emitted: TBD" or the template's "[More Information Needed]"; later
+    co2_eq_emissions (or energy_consumed) was filled and the text was not. A reader of the card
+    sees no figure, or sees that there is none yet. Write the figure into the text too.
+    """,
+    failing="""
+    ---
+    co2_eq_emissions:
+      emissions: 24700000
+    ---
+
+    Estimated carbon emissions: (Forthcoming.)
+    """,
+    passing="""
+    ---
+    co2_eq_emissions:
+      emissions: 24700000
+    ---
+
+    Estimated carbon emissions: 24.7 tonnes of CO2eq
     """,
 )
 
@@ -239,8 +308,11 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
     structured = [f for f in facts if f.source != "free-text"]
     if not structured:
         # Free prose is trusted for the unit slip above (its own number, repeated in the grams
-        # field), not for a plain disagreement: "For comparison, BERT emitted 652 kg of CO2"
-        # names another model's footprint as often as this one's.
+        # field); for a plain disagreement only when the sentence is plainly about this run
+        # and the text gives one figure: "For comparison, BERT emitted 652 kg of CO2" names
+        # another model's footprint as often as this one's.
+        structured = this_run_figures(context, facts)
+    if not structured:
         return
     fact = structured[0]
     yield Problem(
@@ -250,6 +322,34 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
         span=span, key=key,
         suggestion="correct whichever of the two is wrong, so that both give the same number",
     )
+
+
+# A sentence about this run: "we", "this model", "training this model", "our fine-tuning run".
+_THIS_RUN = re.compile(
+    r"\bwe\b|\b(?:this|our)[ \t]+(?:model|run|training|fine-?tuning|experiment)"
+    r"|\b(?:training|fine-?tuning)[ \t]+(?:of[ \t]+)?(?:this|the)[ \t]+model", re.IGNORECASE)
+# ... and not a comparison with something else.
+_COMPARISON = re.compile(
+    r"compar|equivalent|versus|\bvs\b|\bthan\b|\blike\b|similar|\bwhereas\b|\bwhile\b"
+    r"|\bcars?\b|flights?\b|household|average|per[ \t]+year|annual|original|base[ \t]+model"
+    r"|reported[ \t]+by|paper", re.IGNORECASE)
+
+
+def _line_text(context: Context, line: int) -> str:
+    lines = context.card.text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def this_run_figures(context: Context, facts: list[Fact]) -> list[Fact]:
+    """Free-text figures that are this run's: on a line that speaks of this model or "we",
+    without a comparison, and all the same figure (two different ones: which is it?)."""
+    chosen = [f for f in facts if f.source == "free-text"
+              and _THIS_RUN.search(line := _line_text(context, _line(f)))
+              and not _COMPARISON.search(line)]
+    if not chosen or any(not agrees(float(f.value), chosen[0])
+                         and not agrees(float(chosen[0].value), f) for f in chosen[1:]):
+        return []
+    return chosen
 
 
 def _number_fix(context: Context, number: str) -> Any:
@@ -262,10 +362,25 @@ def _unit_name(unit: str | None) -> str:
     return {"kg": "kilogram", "t": "tonne", "kt": "kilotonne"}.get(unit or "", unit or "")
 
 
+def nothing_trained(context: Context) -> str | None:
+    """Where the card says that no training ran ("No training or fine-tuning is performed"), in
+    its source or its text; None when it does not."""
+    from carbonlint.prose.statements import says_nothing_was_trained
+
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    source = co2.get("source")
+    if isinstance(source, str) and says_nothing_was_trained(source):
+        return f"source: {source}"
+    fact = next(iter(context.prose.of("no_training")), None)
+    return f"{_quote(fact)} on line {_line(fact)}" if fact is not None else None
+
+
 @check("CL303")
 def zero_emissions(context: Context) -> Iterator[Problem]:
     if context.emissions_g != 0:
         return
+    if nothing_trained(context) is not None:
+        return  # nothing was trained, and zero is what that emits
     if context.estimate is not None and context.config.enabled("CL403", context.card.path):
         return  # CL403 says the same with the estimate's numbers
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
@@ -323,7 +438,7 @@ def location_against_text(context: Context) -> Iterator[Problem]:
     co2 = context.card.co2
     location = co2.get("geographical_location") if isinstance(co2, dict) else None
     facts = [f for f in context.prose.of("location") if isinstance(f.value, str)
-             and not is_placeholder(f.value)]
+             and not is_placeholder(f.value) and _about_this_run(context, f)]
     if not isinstance(location, str) or is_placeholder(location) or not facts:
         return
     from carbonlint.estimate import grid_intensity
@@ -338,6 +453,27 @@ def location_against_text(context: Context) -> Iterator[Problem]:
     fact, theirs = comparable[0]
     yield _disagreement(context, "CL304", "geographical_location", location, fact,
                         f" ({mine.name})", f" ({theirs.name})")
+
+
+def _about_this_run(context: Context, fact: Fact) -> bool:
+    """A location line counts; a place in parentheses after a figure ("0.15 KgCO2 (Singapore)")
+    only when that figure is this run's: a structured line, or the metadata's own number."""
+    if fact.source != "after-figure":
+        return True
+    grams = context.emissions_g
+    for figure in context.prose.of("emissions_g"):
+        if figure.span.line == fact.span.line and figure.span.end_column <= fact.span.column:
+            if figure.source != "free-text":
+                return True
+            if grams is not None and isinstance(figure.value, (int, float)) and (
+                    agrees(grams, figure) or _unit_slip(grams, figure)):
+                return True
+    return False
+
+
+def _unit_slip(grams: float, fact: Fact) -> bool:
+    factor = GRAMS_PER_UNIT.get(fact.unit or "g", 1.0)
+    return factor > 1 and grams > 0 and agrees(grams * factor, fact)
 
 
 _FORM_TOKENS = frozenset({"sxm", "sxm2", "sxm3", "sxm4", "sxm5", "pcie", "nvl", "hbm2", "hbm2e"})
@@ -359,12 +495,73 @@ def _families(text: str) -> set[str]:
 def hardware_against_text(context: Context) -> Iterator[Problem]:
     mine_text = context.metadata_hardware
     fact = context.prose_hardware
-    if mine_text is None or fact is None:
+    if mine_text is not None and fact is not None:
+        mine, theirs = _families(mine_text), _families(str(fact.value))
+        if mine and theirs and not mine & theirs:
+            yield _disagreement(context, "CL305", "hardware_used", mine_text, fact)
+        elif mine and mine == theirs:
+            count = _count_left_out(mine_text, str(fact.value))
+            if count is not None:
+                yield Problem(
+                    "CL305",
+                    f"hardware_used '{mine_text}' gives no count, but the text on line "
+                    f"{_line(fact)} says {_quote(fact)}: {count} devices, where a reader (and "
+                    "the estimate) takes one",
+                    span=context.card.span_of(CO2_KEY, "hardware_used"),
+                    key=f"{CO2_KEY}.hardware_used",
+                    suggestion=f"write '{_clean_value(str(fact.value))}'",
+                )
+    yield from _cpu_against_text(context)
+
+
+# A count written before the device ("8 x A100", "8 A100s") or after it ("A100 x 8").
+_COUNT_BEFORE = re.compile(r"^\s*(?P<n>[0-9]{1,5})\s*(?:[x\u00d7*]\s*)?(?=[a-z])", re.IGNORECASE)
+_COUNT_AFTER = re.compile(r"[x\u00d7*]\s*(?P<n>[0-9]{1,5})\s*$", re.IGNORECASE)
+
+
+def _written_count(text: str) -> int | None:
+    match = _COUNT_BEFORE.match(text) or _COUNT_AFTER.search(text)
+    return int(match["n"]) if match else None
+
+
+def _count_left_out(mine: str, theirs: str) -> int | None:
+    """The text's device count (more than one) when the metadata writes none; else None."""
+    if _written_count(mine) is not None or "," in mine or "+" in mine or " and " in mine:
+        return None  # a count, or several kinds of device: not this slip
+    count = _written_count(theirs)
+    return count if count is not None and count > 1 else None
+
+
+def _clean_value(text: str) -> str:
+    return text.strip(" \t*_`")
+
+
+# CPU model numbers: "i7-13700K", "Xeon Platinum 8370C", "EPYC 7763", "E5-2698 v4", "Apple M2".
+_CPU_WORDS = re.compile(r"intel|amd|xeon|epyc|ryzen|core|threadripper|apple|cpu|arm|graviton",
+                        re.IGNORECASE)
+_CPU_NUMBER = re.compile(r"\b(?:[a-z]{1,3}[0-9]?-)?[0-9]{4,5}[a-z]{0,2}\b|\bm[1-9]\b", re.IGNORECASE)
+
+
+def _cpu_numbers(text: str) -> set[str]:
+    if not _CPU_WORDS.search(text):
+        return set()
+    without_clock = re.sub(r"@?\s*[0-9.]+\s*[gm]hz", " ", text, flags=re.IGNORECASE)
+    return {m.group().lower() for m in _CPU_NUMBER.finditer(without_clock)}
+
+
+def _cpu_against_text(context: Context) -> Iterator[Problem]:
+    """cpu_model (Sentence-Transformers, SetFit) against the text's "CPU Model:" line."""
+    co2 = context.card.co2
+    cpu = co2.get("cpu_model") if isinstance(co2, dict) else None
+    if not isinstance(cpu, str) or is_placeholder(cpu):
         return
-    mine, theirs = _families(mine_text), _families(str(fact.value))
-    if not mine or not theirs or mine & theirs:
+    fact = next((f for f in context.prose.of("hardware") if f.field == "CPU Model"
+                 and isinstance(f.value, str)), None)
+    if fact is None:
         return
-    yield _disagreement(context, "CL305", "hardware_used", mine_text, fact)
+    mine, theirs = _cpu_numbers(cpu), _cpu_numbers(str(fact.value))
+    if mine and theirs and not mine & theirs:
+        yield _disagreement(context, "CL305", "cpu_model", cpu, fact)
 
 
 @check("CL306")
@@ -376,9 +573,87 @@ def training_type_against_text(context: Context) -> Iterator[Problem]:
     mine = canonical_training_type(value) if isinstance(value, str) else None
     if mine is None:
         return
-    for fact in context.prose.of("training_type"):
-        theirs = canonical_training_type(str(fact.value))
-        if theirs is not None and theirs != mine:
-            yield _disagreement(context, "CL306", "training_type", value, fact)
-            return
+    said = [(fact, canonical_training_type(str(fact.value)))
+            for fact in context.prose.of("training_type")]
+    said = [(fact, theirs) for fact, theirs in said if theirs is not None]
+    if any(theirs == mine for _, theirs in said):
+        return  # the text says both somewhere: not clear enough to contradict the metadata
+    for fact, theirs in said:
+        yield _disagreement(context, "CL306", "training_type", value, fact,
+                            theirs=f" ({theirs})" if fact.field is None else "")
+        return
 
+
+_KWH_PER_UNIT = {"Wh": 1e-3, "kWh": 1.0, "MWh": 1e3, "GWh": 1e6, "TWh": 1e9}
+
+
+def _energy_agrees(kwh: float, fact: Fact) -> bool:
+    unit = _KWH_PER_UNIT.get(fact.unit or "kWh", 1.0)
+    half_digit = 0.5 * 10 ** -(fact.decimals or 0) * unit if fact.decimals is not None else 0.0
+    tolerance = max(half_digit, 0.005 * abs(float(fact.value)), 1e-12)
+    return abs(kwh - float(fact.value)) <= tolerance
+
+
+@check("CL307")
+def energy_against_text(context: Context) -> Iterator[Problem]:
+    from carbonlint.units import finite_number
+
+    co2 = context.card.co2
+    kwh = finite_number(co2.get("energy_consumed")) if isinstance(co2, dict) else None
+    facts = [f for f in context.prose.of("energy_kwh") if isinstance(f.value, (int, float))]
+    if kwh is None or not facts or any(_energy_agrees(kwh, f) for f in facts):
+        return
+    said = [f for f in facts if f.source != "free-text"]
+    if not said:
+        chosen = [f for f in facts if _THIS_RUN.search(line := _line_text(context, _line(f)))
+                  and not _COMPARISON.search(line)]
+        if chosen and all(_energy_agrees(float(f.value), chosen[0]) for f in chosen[1:]):
+            said = chosen
+    if not said:
+        return
+    fact = said[0]
+    theirs = float(fact.value)
+    slip = ""
+    if theirs > 0 and kwh > 0:
+        if _energy_agrees(kwh / 1000, fact):
+            slip = ": a thousand times more, a watt-hour figure in the kilowatt-hour field?"
+        elif _energy_agrees(kwh * 1000, fact):
+            slip = ": a thousand times less, a megawatt-hour figure in the kilowatt-hour field?"
+    key = f"{CO2_KEY}.energy_consumed"
+    yield Problem(
+        "CL307",
+        f"{key} is {format_grams(kwh)} kWh, but the text on line {_line(fact)} says "
+        f"{_quote(fact)} ({format_grams(theirs)} kWh){slip}",
+        span=context.card.span_of(CO2_KEY, "energy_consumed"), key=key,
+        suggestion="correct whichever of the two is wrong (energy_consumed is in kWh)",
+    )
+
+
+_STALE_FIELDS = {"Carbon Emitted": "emissions", "CO2 Emissions": "emissions",
+                 "Energy Consumed": "energy_consumed"}
+
+
+@check("CL308")
+def stale_text(context: Context) -> Iterator[Problem]:
+    placeholders = [f for f in context.prose.of("placeholder") if f.field in _STALE_FIELDS]
+    if not placeholders:
+        return
+    from carbonlint.units import finite_number
+
+    co2 = context.card.co2
+    for fact in placeholders:
+        if _STALE_FIELDS[fact.field or ""] == "emissions":
+            if context.emissions_g is None:
+                continue
+            given = f"co2_eq_emissions gives {format_grams(context.emissions_g)} g"
+        else:
+            kwh = finite_number(co2.get("energy_consumed")) if isinstance(co2, dict) else None
+            if kwh is None:
+                continue
+            given = f"energy_consumed gives {format_grams(kwh)} kWh"
+        yield Problem(
+            "CL308",
+            f"the text on line {_line(fact)} still gives the {_STALE_FIELDS[fact.field or '']} "
+            f"as '{fact.value}', but {given}",
+            span=fact.span, suggestion="write the figure into the text too",
+        )

@@ -349,6 +349,11 @@ def missing_fields(context: Context) -> Iterator[Problem]:
     card = context.card
     if context.emissions_g is None:
         return  # nothing reported yet: the emissions themselves come first
+    if context.emissions_g == 0:
+        from carbonlint.rules.consistency import nothing_trained
+
+        if nothing_trained(context) is not None:
+            return  # nothing was trained: no training hardware or place to name
     co2 = card.co2
     key_span = card.span_of(CO2_KEY, key=True)
     from carbonlint.rules.values import KNOWN_KEYS, meant_key
