@@ -63,7 +63,9 @@ def test_what_a_pre_trained_models_card_says_about_fine_tuning_is_no_contradicti
         "microsoft/resnet-50) on the flowers102 dataset.",
         "The model can be fine-tuned on downstream tasks; see the fine-tuned versions on the Hub.\n"
         "- A fine-tuned variant for birds is available too.\n"
-        "When fine-tuned on CUB-200, it reaches 0.81.")
+        "When fine-tuned on CUB-200, it reaches 0.81.\n\n"
+        "A fine-tuned version of this model for birds is available at acme/resnet50-birds.\n"
+        "acme/resnet50-birds is a fine-tuned version of this model.")
     assert found(lint_text(card)) == []
 
 

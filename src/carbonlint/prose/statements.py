@@ -3,8 +3,9 @@ trained at all; and the place written in a parenthesis after an emissions figure
 
 Precision first, as everywhere in the reader: only phrasings that say it of *this* model count.
 "This model is a fine-tuned version of bert-base" (the Trainer's own sentence), "this model was
-fine-tuned on", "is a fine-tuned ResNet50", "this model was trained from scratch"; not "can be
-fine-tuned on downstream tasks" nor "the models fine-tuned from it". A negated statement ("was
+fine-tuned on", a description opening "A fine-tuned ResNet50 ...", "this model was trained from
+scratch"; not "can be fine-tuned on downstream tasks", "X is a fine-tuned version of this
+model", "A fine-tuned version of this model is available" nor "the models fine-tuned from it". A negated statement ("was
 not fine-tuned", "No training or fine-tuning is performed") is never evidence of training: it
 is read as the run it describes, none.
 """
@@ -24,13 +25,15 @@ _SUBJECT = r"(?:this|our|the present)[ \t]+(?:model|checkpoint|network)|it"
 @cache
 def _training_type() -> re.Pattern[str]:
     return re.compile(
-        # "is a fine-tuned version of", "is an instruction fine-tuned version of"
-        rf"\b(?:(?P<ft1>(?:is|was)[ \t]+an?[ \t]+(?:[a-z-]+[ \t]+)?{_TUNED}[ \t]+(?:version|variant|checkpoint)[ \t]+of)"
-        # "this model was fine-tuned", "this model is a fine-tuned ResNet50"
-        rf"|(?P<ft2>(?:{_SUBJECT})[ \t]+(?:is|was|has[ \t]+been)[ \t]+(?:an?[ \t]+)?{_TUNED}(?:[ \t]+(?:version|variant|checkpoint)[ \t]+of)?)"
+        # "this model is a fine-tuned version of", "it is an instruction fine-tuned variant of",
+        # "this model was fine-tuned": said of this model, not of "GPT-2-med is a fine-tuned
+        # version of this model" in a list of related models
+        rf"\b(?:(?P<ft>(?:{_SUBJECT})[ \t]+(?:is|was|has[ \t]+been)[ \t]+(?:an?[ \t]+)?"
+        rf"(?:[a-z]+[ \t]+)??{_TUNED}(?:[ \t]+(?:version|variant|checkpoint)[ \t]+of)?)"
+        # a description that opens with it: "A fine-tuned ResNet50 model trained to classify",
+        # not "A fine-tuned version of this model is available"
+        rf"|(?m:^[ \t]*(?P<ft3>an?[ \t]+{_TUNED}(?![ \t]+(?:version|variant|checkpoint|model)\b)))"
         # the Trainer's "This model was trained from scratch on the None dataset."
-        # a description that opens with it: "A fine-tuned ResNet50 model trained to classify"
-        rf"|(?m:^[ \t]*(?P<ft3>an?[ \t]+{_TUNED}))"
         rf"|(?P<pt>(?:{_SUBJECT})[ \t]+(?:is|was|has[ \t]+been)[ \t]+(?:pre-?)?trained[ \t]+from[ \t]+scratch))\b"
         # and the word after, so that the statement reads whole: "... version of [bert-base]"
         r"(?:[ \t]+\[?[a-z0-9][\w./-]{0,60}\]?)?"
