@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from carbonlint.cli import main
 from carbonlint.findings import CardReport, Category, Finding, Severity, Span
 from carbonlint.formatters import Summary, reporter_for
+from carbonlint.formatters.inert import visible
 
 HOSTILE_VALUES = [
     "x%0A::error file=evil.md::pwned",
@@ -147,7 +148,8 @@ def test_github_output_is_exactly_one_command_per_finding(
         assert properties["title"].startswith("carbonlint CL")
         seen.append((name, properties["file"], data))
     # The runner's unescaping gives back exactly the path and the message: nothing was cut short.
-    assert sorted(seen) == sorted((kind[s], p, m) for s, p, m in expected)
+    # Terminal and bidi controls are shown escaped (the raw log shows the data too).
+    assert sorted(seen) == sorted((kind[s], p, visible(m, keep="\r\n")) for s, p, m in expected)
 
 
 def test_github_output_survives_every_hostile_string_directly() -> None:
@@ -212,5 +214,6 @@ def test_markdown_cells_render_as_the_literal_text() -> None:
     rendered = [
         "".join(child.content for child in (cell.children or []) if child.type == "text")
         for cell in inline[::7]]
-    assert [text.replace("@\u200b", "@") for text in rendered] == [
+    # Zero-width spaces break mentions and autolinks; otherwise the text is the path itself.
+    assert [text.replace("\u200b", "") for text in rendered] == [
         p if len(p) < 160 else p[:159] + "…" for p in paths]

@@ -16,6 +16,13 @@ from typing import Any, Iterator
 import click
 
 from carbonlint.cli import UsageFailure, build_config, lint_options, run_reports, search_options
+from carbonlint.formatters.inert import line_start, visible
+
+
+def _shown(path: str) -> str:
+    """A card's path at the start of a line on stderr, which a CI runner reads for workflow
+    commands as it reads stdout: inert (carbonlint.formatters.inert)."""
+    return line_start(path)
 
 
 def _plural(count: int, word: str) -> str:
@@ -46,13 +53,14 @@ class Tally:
             self.cards += 1
             self.fixed += fixes
             # The class the card reaches after the fixes (the report is of the fixed card).
-            click.echo(f"{outcome.path}: {verb} {_plural(fixes, 'fix')} ({_what(outcome.applied)});"
-                       f" reporting class '{outcome.report.reporting_class}'", err=True)
+            click.echo(f"{_shown(outcome.path)}: {verb} {_plural(fixes, 'fix')} "
+                       f"({_what(outcome.applied)}); reporting class "
+                       f"'{outcome.report.reporting_class}'", err=True)
         if getattr(outcome, "remark", None) is not None:
-            click.echo(f"{outcome.path}: {outcome.remark}", err=True)
+            click.echo(f"{_shown(outcome.path)}: {visible(outcome.remark)}", err=True)
         if outcome.note is not None:
             self.failed = True
-            click.echo(f"{outcome.path}: {outcome.note}", err=True)
+            click.echo(f"{_shown(outcome.path)}: {visible(outcome.note)}", err=True)
         self.held_back.update(outcome.held_back)
         # CL220's fill is no edit of a finding (it adds the block): counted here, not by fix.py.
         if any(f.code == "CL220" for f in outcome.report.findings):
@@ -111,12 +119,13 @@ def fix(paths: tuple[str, ...], diff: bool, unsafe_fixes: bool, mapping_form: bo
             report = outcome.report
             if report.error is not None:
                 tally.failed = True
-                click.echo(f"{outcome.path}: error: {report.error}", err=True)
+                click.echo(f"{_shown(outcome.path)}: error: {visible(report.error)}", err=True)
             for finding in report.findings:
                 if str(finding.category) == "parse" and str(finding.severity) == "error":
                     tally.failed = True
-                    click.echo(f"{outcome.path}:{finding.line}:{finding.column}: {finding.code} "
-                               f"{finding.message} (left untouched)", err=True)
+                    click.echo(f"{_shown(outcome.path)}:{finding.line}:{finding.column}: "
+                               f"{finding.code} {visible(finding.message)} (left untouched)",
+                               err=True)
             if outcome.changed:
                 changed = True
                 click.echo(unified_diff(outcome.path, _text(outcome.before), _text(outcome.after)),

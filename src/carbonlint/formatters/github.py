@@ -8,7 +8,10 @@ Everything on such a line that comes from a card (the message, the file name) is
 the runner unescapes it (``actions/toolkit`` ``issueCommand``; the runner's ``ActionCommand``), so a
 card cannot end the line early and smuggle in a command of its own (``::add-mask::``,
 ``::stop-commands::``...): data ``%`` -> ``%25``, CR -> ``%0D``, LF -> ``%0A``; property values
-additionally ``:`` -> ``%3A`` and ``,`` -> ``%2C``.
+additionally ``:`` -> ``%3A`` and ``,`` -> ``%2C``. Before that, terminal and bidi controls are
+shown as escapes (:func:`carbonlint.formatters.inert.visible`): the raw log shows them too. A
+path holding such a character is therefore shown escaped, and its annotation is not attached to
+the file (no real card is named that way).
 
 GitHub shows at most 10 errors, 10 warnings and 10 notices per step, and drops the rest without a
 word. So this reporter keeps the first 10 of each kind (errors printed first, as they matter most),
@@ -31,6 +34,7 @@ from typing import Callable, TextIO
 
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
+from carbonlint.formatters.inert import visible
 
 # GitHub's per-step limits for each kind of annotation.
 MAX_PER_KIND = 10
@@ -39,7 +43,12 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    """The message part of a workflow command (after the second ``::``)."""
+    """The message part of a workflow command (after the second ``::``).
+
+    Terminal and bidi controls and ``##[`` are first made visible (:mod:`inert`); CR and LF are
+    kept for the runner to decode, as the annotation may span lines.
+    """
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

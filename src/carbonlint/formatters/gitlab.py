@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
+from carbonlint.formatters.inert import json_dumps
 from carbonlint.formatters.github import repo_relative, repo_root
 
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -44,7 +45,7 @@ class GitlabReporter:
         self.stream.write("[")
 
     def _write(self, issue: dict[str, Any]) -> None:
-        self.stream.write(("," if self.count else "") + "\n  " + json.dumps(issue, ensure_ascii=False))
+        self.stream.write(("," if self.count else "") + "\n  " + json_dumps(issue))
         self.count += 1
 
     def report(self, card: CardReport) -> None:

@@ -13,6 +13,7 @@ from carbonlint import __version__
 from carbonlint.findings import CardReport, Finding
 from carbonlint.formatters import Summary
 from carbonlint.formatters.indented_json import dumps
+from carbonlint.formatters.inert import json_inert
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -63,7 +64,7 @@ class JsonReporter:
         self.stream.write('{\n  "version": 1,\n  "tool": ' + tool + ',\n  "files": [')
 
     def report(self, card: CardReport) -> None:
-        text = dumps(card_to_dict(card), "    ")
+        text = json_inert(dumps(card_to_dict(card), "    "))
         separator = "," if self.count else ""
         self.stream.write(separator + "\n    " + text)
         self.count += 1

@@ -12,7 +12,9 @@ Two constraints shape it:
   were left out. Only what can be shown is kept in memory.
 * Everything a card controls (its path, messages, even the efficiency label) is escaped so that it
   renders as the literal text: no HTML (``<img onerror>``), no links or images, no table cells
-  broken by ``|`` or a newline, no code spans, no math, no @mentions in a PR comment.
+  broken by ``|`` or a newline, no code spans, no math, no @mentions in a PR comment, and no
+  address GitHub would link by itself (``https://``, ``www.``, e-mail): see
+  :func:`carbonlint.formatters.inert.markdown`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from carbonlint.findings import CardReport, Severity
-from carbonlint.formatters import Summary
+from carbonlint.formatters import Summary, inert
 from carbonlint.formatters.github import repo_relative, repo_root
 
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
@@ -45,27 +47,11 @@ PATH_CHARS = 160
 MESSAGE_CHARS = 400
 LABEL_CHARS = 20
 
-# Backslash-escaped: what could open emphasis, code, links, images, tables, strikethrough, math
-# or a heading. '<', '>' and '&' become entities, so no HTML tag or entity from a card survives.
-_MARKDOWN_SPECIAL = "\\`*_[]{}()#!|~$"
-# Control characters (Unicode category Cc: line breaks would end a table row), line and paragraph
-# separators and bidi overrides ("Trojan Source": they change how the text reads) become spaces.
-_INVISIBLE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
-              *range(0x2066, 0x206A)]
-_ESCAPES = str.maketrans({
-    **{char: "\\" + char for char in _MARKDOWN_SPECIAL},
-    "<": "&lt;", ">": "&gt;", "&": "&amp;",
-    # A zero-width space after '@' keeps "@someone" from notifying them in a PR comment.
-    "@": "@\u200b",
-    **{chr(code): " " for code in _INVISIBLE},
-})
 
 
 def escape(text: str, limit: int) -> str:
     """Card-controlled ``text`` as inline Markdown that renders as exactly that text."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text.translate(_ESCAPES)
+    return inert.markdown(text, limit)
 
 
 def _grams(value: float | None) -> str:

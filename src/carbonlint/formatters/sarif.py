@@ -15,6 +15,9 @@ points at line 1, the top of the card: code scanning needs a ``startLine`` to pl
 the rule, the file, the metadata key and the message, without any position; the n-th identical
 finding in a file gets ``:n`` so that fingerprints stay unique.
 
+Card text is inert (:mod:`carbonlint.formatters.inert`): message texts escape ``[``, ``]`` and
+``\\`` so that viewers render no link from a card, and control and bidi characters are JSON escapes.
+
 Results are written as cards arrive; only the notifications about unreadable cards are kept until
 the end.
 """
@@ -32,6 +35,7 @@ from urllib.parse import quote
 from carbonlint import __version__
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
+from carbonlint.formatters.inert import json_dumps, json_inert, sarif_message
 from carbonlint.formatters.github import repo_root
 from carbonlint.formatters.indented_json import dumps
 
@@ -139,8 +143,8 @@ class SarifReporter:
             "informationUri": INFORMATION_URI,
             "rules": [rule_descriptor(rule) for rule in rules],
         }
-        head = json.dumps({"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"},
-                          indent=2, ensure_ascii=False)
+        head = json_dumps({"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"},
+                          indent=2)
         # Everything of the run but its results and invocations; those follow as cards arrive.
         self.stream.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI) + ',\n  "version": "2.1.0",\n'
                           '  "runs": [\n    ' + textwrap.indent(head[:-2], "    ").lstrip()
@@ -156,7 +160,7 @@ class SarifReporter:
             result["ruleIndex"] = self.rule_index[finding.code]
         result.update({
             "level": LEVEL[finding.severity],
-            "message": {"text": text},
+            "message": {"text": sarif_message(text)},
             "locations": [{"physicalLocation": {"artifactLocation": location,
                                                 "region": region(finding)}}],
             "partialFingerprints": {FINGERPRINT_KEY: f"{base}:{seen[base]}"},
@@ -172,13 +176,13 @@ class SarifReporter:
             self.crashed |= card.internal_error
             self.notifications.append({
                 "level": "error",
-                "message": {"text": f"{card.path}: cannot lint this card: {card.error}"},
+                "message": {"text": sarif_message(f"{card.path}: cannot lint this card: {card.error}")},
                 "locations": [{"physicalLocation": {"artifactLocation": location}}],
                 "descriptor": {"id": "internal-error" if card.internal_error else "unreadable-card"},
             })
         seen: dict[str, int] = {}
         for finding in card.findings:
-            text = dumps(self._result(card, finding, location, seen), "        ")
+            text = json_inert(dumps(self._result(card, finding, location, seen), "        "))
             self.stream.write(("," if self.count else "") + "\n        " + text)
             self.count += 1
 
@@ -190,6 +194,6 @@ class SarifReporter:
             "files": summary.files, "errors": summary.errors, "warnings": summary.warnings,
             "infos": summary.infos, "unreadable": summary.unreadable,
             "below_min_class": summary.below_min_class}}
-        tail = json.dumps([invocation], indent=2, ensure_ascii=False).replace("\n", "\n      ")
+        tail = json_dumps([invocation], indent=2).replace("\n", "\n      ")
         self.stream.write(("\n      " if self.count else "") + '],\n      "invocations": '
                           + tail + "\n    }\n  ]\n}\n")

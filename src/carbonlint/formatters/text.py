@@ -10,26 +10,15 @@ from typing import TextIO
 
 from carbonlint.findings import CardReport, Finding, Severity
 from carbonlint.formatters import Summary
+from carbonlint.formatters.inert import line_start, visible
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
-# Card text (keys, values, file names) reaches this output. Control characters could move the
-# cursor, recolour the terminal or start a new line that a CI runner reads as a workflow command
-# ("::add-mask::", "##[set-output]"): they are shown escaped, and a line never starts with "::".
-_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F, *range(0x80, 0xA0)]}
-_UNSAFE.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                            *range(0x2066, 0x206A))})
-
-
-def clean(text: str) -> str:
-    """``text`` with control, line-separator and bidi-override characters escaped."""
-    text = text.translate(_UNSAFE)
-    return text.replace("##[", "#\\#[")
-
-
-def _clean_path(path: str) -> str:
-    path = clean(path)
-    return "./" + path if path.startswith(":") else path
+# Card text (keys, values, file names) reaches this output: carbonlint.formatters.inert shows
+# control, line-separator and bidi characters escaped, defuses "##[", and makes sure that no
+# line (each begins with the path) can start, after white space, with "::".
+clean = visible
+_clean_path = line_start
 
 
 def _plural(count: int, word: str) -> str:
