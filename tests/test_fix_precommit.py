@@ -42,7 +42,7 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit 
 def test_the_hook_is_declared_like_the_check_hook() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     fix, check = hooks["carbonlint-fix"], hooks["carbonlint"]
-    assert fix["entry"] == "carbonlint fix" and fix["language"] == "python"
+    assert fix["entry"] == "carbonlint fix --from-pre-commit" and fix["language"] == "python"
     assert fix["files"] == check["files"] and fix["types"] == check["types"]
 
 

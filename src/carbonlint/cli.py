@@ -272,9 +272,11 @@ def explain(code: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising SystemExit (pre-commit style)."""
+    from carbonlint.hook_args import rewrite
+
+    arguments = rewrite(list(argv) if argv is not None else sys.argv[1:], cli)
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="carbonlint",
-                 standalone_mode=False)
+        cli.main(args=arguments, prog_name="carbonlint", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except click.exceptions.Abort:
