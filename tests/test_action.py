@@ -526,3 +526,36 @@ def test_shellcheck_accepts_the_run_steps(action: dict[str, Any], tmp_path: Path
             script.write_text("#!/bin/bash\n" + step["run"])
             result = subprocess.run([shellcheck, "--shell=bash", str(script)], capture_output=True, text=True)
             assert result.returncode == 0, f"{step.get('name')}: {result.stdout}"
+
+
+# -- the SARIF file is never written through a link committed in the pull request ---------------
+
+
+@pytest.mark.parametrize("planted", ["file-link", "folder-link", "dangling-link"])
+def test_sarif_file_is_never_written_through_a_committed_link(  # type: ignore[no-untyped-def]
+        planted, action, installed, workspace, runner_temp, tmp_path) -> None:
+    victim = tmp_path / "victim.yml"  # outside the workspace, as a workflow file or a key would be
+    victim.write_text("on: push\n")
+    made = []
+    if planted == "file-link":
+        (workspace / "carbonlint.sarif").symlink_to(victim)
+        sarif, made = "carbonlint.sarif", [workspace / "carbonlint.sarif"]
+    elif planted == "folder-link":
+        (workspace / "reports").symlink_to(tmp_path, target_is_directory=True)
+        sarif, made = "reports/victim.yml", [workspace / "reports"]
+    else:
+        (workspace / "carbonlint.sarif").symlink_to(tmp_path / "created-outside.sarif")
+        sarif, made = "carbonlint.sarif", [workspace / "carbonlint.sarif"]
+    try:
+        run = lint(action, installed, workspace, runner_temp, **{"sarif-file": sarif, "fail-on": "never"})
+    finally:
+        for path in made:
+            path.unlink()
+    assert victim.read_text() == "on: push\n"
+    assert not (tmp_path / "created-outside.sarif").exists()
+    assert run.status == 2 and run.outputs["sarif-file"] == ""
+    annotations(run.stdout)  # every line is a workflow command
+    assert any(line.startswith("::error ") and "sarif-file: cannot write the SARIF report" in line
+               and "symbolic link" in line for line in run.stdout.splitlines()), run.stdout
+    # Everything else was still done: the annotations of the cards and the summary.
+    assert "| bad/README.md | basic |" in run.summary

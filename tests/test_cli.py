@@ -331,3 +331,55 @@ def test_min_class_on_unparseable_card_reports_only_the_parse_error(run, repo: P
     (repo / "README.md").write_text("---\nco2_eq_emissions: [\n---\n")
     code, out, _ = run("check", "--min-class", "basic", "README.md")
     assert code == 1 and "CL001" in out and "CL210" not in out
+
+
+# -- -o: never through a link; a folder that cannot take the report is a usage error -------------
+
+
+def _card_dir(tmp_path: Path) -> Path:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text("---\nco2_eq_emissions: 1200\n---\n# A model\n")
+    return tmp_path / "m"
+
+
+def test_output_into_a_missing_folder_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    cards = _card_dir(tmp_path)
+    code, out, err = run("check", "-o", str(tmp_path / "no" / "such" / "report.json"), str(cards))
+    assert code == 2 and "internal error" not in err
+    assert "does not exist" in err and str(tmp_path / "no" / "such") in err
+
+
+def test_output_into_an_unwritable_folder_is_a_usage_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    cards = _card_dir(tmp_path)
+    # /proc refuses new files even to root (the tests may run as root, who ignores chmod).
+    code, out, err = run("check", "-o", "/proc/carbonlint-report.json", str(cards))
+    assert code == 2 and "internal error" not in err and "cannot write in /proc" in err
+
+
+def test_output_never_follows_a_link_to_a_file(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    cards = _card_dir(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (tmp_path / "report.txt").symlink_to(victim)
+    code, out, err = run("check", "-o", str(tmp_path / "report.txt"), str(cards))
+    assert code == 2 and "symbolic link" in err
+    assert victim.read_text() == "precious\n" and (tmp_path / "report.txt").is_symlink()
+
+
+def test_output_replaces_a_file_whole_with_usual_permissions(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    cards = _card_dir(tmp_path)
+    report = tmp_path / "report.json"
+    report.write_text("old " * 10_000)
+    code, out, err = run("check", "-f", "json", "-o", str(report), str(cards))
+    assert code == 0 and out == ""
+    assert json.loads(report.read_text())["summary"]["files"] == 1
+    mask = os.umask(0)
+    os.umask(mask)
+    assert report.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".carbonlint-")] == []
+    # A device is written as it is (there is no file to replace), through a link too.
+    assert run("check", "-o", "/dev/null", str(cards))[0] == 0
+    (tmp_path / "null").symlink_to("/dev/null")
+    assert run("check", "-o", str(tmp_path / "null"), str(cards))[0] == 0

@@ -186,8 +186,17 @@ def run(env: Mapping[str, str]) -> int:
     render("github", cards, summary, sys.stdout)
     sys.stdout.flush()
     if sarif_file:
-        with open(sarif_file, "w", encoding="utf-8") as handle:
-            render("sarif", cards, summary, handle)
+        # The path lies in the checked-out pull request, which may have committed a symbolic
+        # link there or on the way to it: never written through one (carbonlint.report_file).
+        from carbonlint.report_file import ReportFileError, open_report
+
+        try:
+            with open_report(sarif_file, inside=env.get("GITHUB_WORKSPACE") or os.getcwd()) as handle:
+                render("sarif", cards, summary, handle)
+        except ReportFileError as exc:
+            annotate("error", f"sarif-file: cannot write the SARIF report: {exc}")
+            sarif_file = ""
+            code = 2
     step_summary = env.get("GITHUB_STEP_SUMMARY")
     if want_summary and step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:

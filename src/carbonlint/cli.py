@@ -67,7 +67,7 @@ def lint_options(function: Any) -> Any:
     options = [
         click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_CHOICES),
                      default=None, help="Output format (default: text, or the config's)."),
-        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+        click.option("-o", "--output", type=click.Path(dir_okay=False),
                      help="Write the report to FILE instead of stdout."),
         click.option("--select", metavar="CODES", help="Comma-separated rule codes or prefixes to check."),
         click.option("--ignore", metavar="CODES", help="Comma-separated rule codes or prefixes to skip."),
@@ -182,22 +182,26 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
     name = resolve_format(cfg.format)
     if name not in REPORTER_BY_NAME:
         raise UsageFailure(f"--format {name}: this output format is not available in this version")
-    stream: TextIO = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    import contextlib
+
+    from carbonlint.report_file import ReportFileError, open_report
+
+    # -o: never through a symbolic link; a missing or unwritable folder is a usage error.
     try:
-        reporter = reporter_for(name, stream, color=bool(not output and use_color(color, stream)))
-        summary = Summary()
-        crashed = False
-        for report in reports:
-            below = cfg.min_class is not None and report.error is None and report.graded and (
-                rank(report.reporting_class) < rank(cfg.min_class))
-            report.below_min_class = below
-            summary.add(report, below_min_class=below)
-            crashed |= report.internal_error
-            reporter.report(report)
-        reporter.close(summary)
-    finally:
-        if output:
-            stream.close()
+        with open_report(output) if output else contextlib.nullcontext(sys.stdout) as stream:
+            reporter = reporter_for(name, stream, color=bool(not output and use_color(color, stream)))
+            summary = Summary()
+            crashed = False
+            for report in reports:
+                below = cfg.min_class is not None and report.error is None and report.graded and (
+                    rank(report.reporting_class) < rank(cfg.min_class))
+                report.below_min_class = below
+                summary.add(report, below_min_class=below)
+                crashed |= report.internal_error
+                reporter.report(report)
+            reporter.close(summary)
+    except ReportFileError as exc:
+        raise UsageFailure(f"--output {exc}") from None
     if crashed:
         return 2
     return 1 if summary.errors or summary.unreadable or summary.below_min_class else 0
