@@ -307,6 +307,7 @@ def test_write_keeps_permissions_and_leaves_no_temporary_file(tmp_path: Path, ru
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
 def test_a_symbolic_link_stays_a_link(tmp_path: Path, run) -> None:
+    (tmp_path / ".git").mkdir()  # the tree the link stays in (tests/test_fix_write.py: outside it)
     target = tmp_path / "cards" / "model.md"
     target.parent.mkdir()
     target.write_text(front('co2_eq_emissions:\n  emissions: "1.2 kg"'))

@@ -423,9 +423,11 @@ def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
     from carbonlint.card import parse_bytes
     from carbonlint.checker import check_card
 
+    from carbonlint.fix_write import WriteRefused, read_card, write_fixed
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        state = read_card(path)
+        raw = state.data
     except OSError as exc:
         report = CardReport(path=path, error=f"cannot read the file: {exc.strerror or exc}",
                             reporting_reason="the card could not be read")
@@ -463,36 +465,15 @@ def fix_file(path: str, config: Config, options: FixOptions = FixOptions(), *,
         outcome.applied["estimate"] += 1
     if write and outcome.changed:
         try:
-            write_atomically(path, outcome.after)
-        except OSError as exc:
-            outcome.note = f"cannot write the file: {exc.strerror or exc}"
+            write_fixed(path, state, outcome.after)
+        except WriteRefused as exc:
+            # Nothing was written: the card is reported as it is on disk, its findings unfixed.
+            outcome.note = f"not fixed: {exc}"
             outcome.after = raw
+            outcome.applied.clear()
+            outcome.report = check_card(parse_bytes(raw, path), config)
+            outcome.held_back = held_back(outcome.report, options)
     return outcome
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file's content in one step: a temporary file in the same directory (same file
-    system, so the rename is atomic) with the original's permissions, then os.replace. A
-    symbolic link keeps pointing at its target, which gets the new content."""
-    import contextlib
-    import stat
-    import tempfile
-
-    target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
-                                         dir=os.path.dirname(target))
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
