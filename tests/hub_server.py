@@ -107,6 +107,9 @@ class FakeHub:
         self.release = threading.Event()  # ... until this is set
         self.listing_requests = 0
         self.page_reached = threading.Event()
+        # Where the listing's Link: rel="next" points; None: this server. Another server's URL
+        # plays a hostile or misconfigured Hub sending the client (and its token) elsewhere.
+        self.next_base: str | None = None
         self._server: ThreadingHTTPServer | None = None
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -250,7 +253,8 @@ class _Handler(BaseHTTPRequestHandler):
         if offset + size < len(models):
             following = {k: v for k, v in query.items() if k != "cursor"}
             following["cursor"] = [_cursor(offset + size)]
-            headers["Link"] = f'<{hub.url}/api/models?{urlencode(following, doseq=True)}>; rel="next"'
+            base = hub.next_base or hub.url
+            headers["Link"] = f'<{base}/api/models?{urlencode(following, doseq=True)}>; rel="next"'
         self._send(200, body, headers, head, [m.id for m in page])
 
     def _info(self, rest: str, query: dict[str, list[str]], head: bool) -> None:

@@ -631,3 +631,72 @@ def test_record_from_listing_entries() -> None:
     assert hubmod.record_from({"id": "a/d", "cardData": {"co2_eq_emissions": "TBD"}}) == (
         "emissions not understood")
     assert hubmod.record_from(["not", "an", "entry"]) == "malformed listing entry"
+
+
+# -- the token goes to the configured endpoint only -----------------------------------------------
+
+
+TOKEN = "hf_secret_token_for_the_endpoint_only"
+
+
+def test_hub_does_not_follow_a_next_link_to_another_host(tmp_path: Path) -> None:
+    """The listing's Link: rel="next" points at a second server (another port: another origin).
+    Nothing is sent there, the first page is linted, and the report says why the listing ended."""
+    models = [model(f"acme/m{i}", PLAIN) for i in range(6)]
+    with FakeHub(models) as foreign, FakeHub(models, max_page=3) as hub:
+        hub.next_base = foreign.url
+        code, doc = lint_json(hub, tmp_path, "--author", "acme", token=TOKEN)
+        asked_foreign = foreign.served("listing") + foreign.served("readme") + foreign.served("info")
+        sent_token_home = {s.authorization for s in hub.served("listing")}
+    assert asked_foreign == []
+    assert sent_token_home == {f"Bearer {TOKEN}"}  # the token did go to the endpoint
+    paths = [entry["path"] for entry in doc["files"]]
+    assert paths[:3] == ["hf://acme/m0", "hf://acme/m1", "hf://acme/m2"]
+    assert code == 1 and paths[3] == "hf://?author=acme"
+    error = doc["files"][3]["error"]
+    assert error.startswith("the listing stopped after 3 models: the listing's next page is on ")
+    assert foreign.url in error and f"not on the configured endpoint {hub.url}" in error
+    assert "the token" in error
+
+
+def test_client_refuses_any_url_off_the_endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeHub([model("acme/a", PLAIN)]) as foreign, FakeHub([model("acme/a", PLAIN)]) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        client = hubmod.HubClient(timeout=5)
+        for url in (f"{foreign.url}/api/models", hub.url.replace("http://", "https://") + "/api/models",
+                    hub.url.replace("127.0.0.1", "localhost") + "/api/models"):
+            with pytest.raises(hubmod.HubFailure, match="the listing's next page is on"):
+                next(client.pages({}, start_url=url))
+            with pytest.raises(hubmod.HubFailure, match="refusing to send a request to"):
+                client._download(url)
+        assert next(client.pages({}, start_url=f"{hub.url}/api/models")).items  # home is fine
+        assert foreign.served("listing") == [] and foreign.served("readme") == []
+
+
+def test_build_stops_at_a_foreign_next_link_and_a_checkpoint_cannot_name_another_host(
+        tmp_path: Path) -> None:
+    models = [emitting(i, float(i + 1)) for i in range(25)]
+    with FakeHub(models) as foreign, FakeHub(models, max_page=10) as hub:
+        hub.next_base = foreign.url
+        result = carbonlint(hub, tmp_path, "baselines", "build", "--from-hub", "-o", "baseline.json",
+                            "--checkpoint", "cp.jsonl", token=TOKEN)
+        assert result.returncode == 2, result.stderr
+        assert "the listing's next page is on" in result.stderr and foreign.url in result.stderr
+        assert foreign.served("listing") == []
+        # The checkpoint saved that URL as the page to resume from: resuming refuses it too.
+        hub.next_base = None
+        again = carbonlint(hub, tmp_path, "baselines", "build", "--from-hub", "-o", "baseline.json",
+                           "--checkpoint", "cp.jsonl", token=TOKEN)
+        assert again.returncode == 2
+        assert "the page to resume from is on" in again.stderr and foreign.url in again.stderr
+        assert "Delete the file to start over" in again.stderr
+        # A checkpoint edited by hand to point elsewhere: the same.
+        lines = (tmp_path / "cp.jsonl").read_text().splitlines()
+        closing = json.loads(lines[-1])
+        closing["next"] = "https://collector.example.org/api/models?cursor=x"
+        (tmp_path / "cp.jsonl").write_text("\n".join([*lines[:-1], json.dumps(closing)]) + "\n")
+        edited = carbonlint(hub, tmp_path, "baselines", "build", "--from-hub", "-o", "baseline.json",
+                            "--checkpoint", "cp.jsonl", token=TOKEN)
+        assert edited.returncode == 2 and "https://collector.example.org" in edited.stderr
+        assert foreign.served("listing") == []
