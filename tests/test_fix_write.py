@@ -187,3 +187,18 @@ def test_a_failed_write_is_reported_as_not_fixed(
     assert code == 1 and f"not fixed: cannot write the file: {os.strerror(errno.ENOSPC)}" in err
     assert "CL106" in codes(report) and "applied" not in err
     assert sorted(p.name for p in repo.iterdir()) == [".carbonlint.toml", ".git", "README.md"]
+
+
+def test_a_folder_that_takes_no_new_file_gets_the_card_written_in_place(
+        repo: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A writable card in a folder the user may not add files to (root ignores folder modes, so
+    the refusal is the one mkstemp would raise)."""
+    path = card(repo)
+    inode = path.stat().st_ino
+
+    def no_new_file(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(fix_write.tempfile, "mkstemp", no_new_file)
+    code, _, _ = fix_json(run, path)
+    assert code == 0 and path.read_text() == FIXED and path.stat().st_ino == inode

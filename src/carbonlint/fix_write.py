@@ -13,15 +13,16 @@ it alone and says why. In order:
 3. **An edit made since the card was read is never lost.** Just before the new content takes
    the card's place, the file is read again: if it is not the same file (device and inode) or
    its bytes differ from what ``fix`` read, nothing is written and the card is reported "not
-   fixed: it changed while fix was running".
+   fixed: the file changed while fix was running".
 4. **Everything but the content stays.** When the card is a plain file (one hard link, no
    extended attributes, owned by the user running ``fix``, group reproducible), the new content
    goes to a temporary file in the same folder (mode and group copied, flushed to disk) that is
    renamed over the card: atomic, a reader sees the old card or the new one. Otherwise (hard
    links, extended attributes including POSIX ACLs and SELinux labels, another owner, a group
-   ``fix`` cannot give) a new inode would break the links or drop the attributes, so the file
-   is rewritten in place, through the same open file whose content was just compared (same
-   inode: links, owner, group, attributes and ACLs stay). In-place writes are not atomic: a
+   ``fix`` cannot give, a folder where ``fix`` may not create a file) a new inode would break
+   the links or drop the attributes, or cannot be made, so the file is rewritten in place,
+   through the same open file whose content was just compared (same inode: links, owner,
+   group, attributes and ACLs stay). In-place writes are not atomic: a
    crash in the middle can leave a partial card, which is why they are used only when a rename
    would lose something.
 5. **A failed write is a failure.** Any refusal or error is a :class:`WriteRefused` whose
@@ -143,9 +144,13 @@ def write_fixed(path: str, read: ReadState, data: bytes) -> str:
 
 
 def _replace(target: str, info: os.stat_result, read: ReadState, data: bytes) -> bool:
-    """Atomic replacement by rename; False (nothing done) when the group cannot be kept."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
-                                         dir=os.path.dirname(target))
+    """Atomic replacement by rename; False (nothing done) when the group cannot be kept or the
+    folder takes no new file (the card itself may still be writable in place)."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.",
+                                             suffix=".tmp", dir=os.path.dirname(target))
+    except PermissionError:
+        return False
     try:
         with os.fdopen(handle, "wb") as stream:
             if os.fstat(stream.fileno()).st_gid != info.st_gid:
