@@ -170,12 +170,15 @@ def test_markdown_output_links_nothing_from_a_card(
 
 
 def test_markdown_escape_renders_each_hostile_string_literally() -> None:
-    for raw in [LINK_TEXT, "a//b", "www.", "http://x", "mailto:x@example.org", "xmpp:x@example.org"]:
+    for raw in [LINK_TEXT, "a//b", "www.", "http://x", "mailto:x@example.org", "xmpp:x@example.org",
+                "hf://acme/bert"]:
         assert not links(inert.markdown(raw)), raw
         tokens = _tokens(inert.markdown(raw))
         assert not {t.type for t in tokens} & {"image", "html_inline"}, raw
         rendered = "".join(t.content for t in tokens if t.type == "text")
         assert rendered.replace("\u200b", "") == raw
+    # A Hub path (not a scheme GitHub links) is shown untouched.
+    assert "hf://acme/bert" in inert.markdown("hf://acme/bert")
 
 
 EMBEDDED_LINK = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)(?<!\\)\]\(([^)]*)\)")

@@ -106,10 +106,10 @@ _MARKDOWN = str.maketrans({
     # Line breaks would end a table row; the rest are unsafe anywhere. All become spaces.
     **{chr(code): " " for code in UNSAFE},
 })
-# GitHub (cmark-gfm's autolink extension) links "www." and "scheme://" text by itself; other
-# renderers (linkify-it) also take a bare "//host". A zero-width space inside "www." and
-# between the two slashes breaks each of them, and reads the same.
-_AUTOLINK = re.compile(r"(?i)(?<=www)\.|(?<=/)(?=/)")
+# GitHub (cmark-gfm's autolink extension) links "www.", "http://", "https://" and "ftp://" text
+# by itself. A zero-width space inside "www." and between the two slashes breaks each of them,
+# and reads the same; other schemes ("hf://org/model", a card's path on the Hub) stay as they are.
+_AUTOLINK = re.compile(r"(?i)(?<=www)\.|(?:(?<=http:/)|(?<=https:/)|(?<=ftp:/))(?=/)")
 
 
 def markdown(text: str, limit: int | None = None) -> str:
