@@ -202,3 +202,14 @@ def test_a_folder_that_takes_no_new_file_gets_the_card_written_in_place(
     monkeypatch.setattr(fix_write.tempfile, "mkstemp", no_new_file)
     code, _, _ = fix_json(run, path)
     assert code == 0 and path.read_text() == FIXED and path.stat().st_ino == inode
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_card_that_is_not_a_regular_file_is_not_read(repo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """fix reads as check does: a FIFO named README.md would block a plain open() forever."""
+    from conftest import time_limit
+
+    os.mkfifo(repo / "README.md")
+    with time_limit(20):
+        code, report, err = fix_json(run, repo / "README.md")
+    assert code == 1 and "not a regular file (a FIFO)" in report["error"]

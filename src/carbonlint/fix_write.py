@@ -55,10 +55,15 @@ class ReadState(NamedTuple):
 
 
 def read_card(path: str) -> ReadState:
-    """The card's bytes and identity (raises OSError as ``open`` does)."""
-    with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        return ReadState(handle.read(), info.st_dev, info.st_ino)
+    """The card's bytes and identity. Read as ``check`` reads a card (carbonlint.card: regular
+    files only, never blocking on a FIFO, at most MAX_CARD_BYTES); raises OSError (CardTooLarge
+    for a file carbonlint will not read). The identity is taken after the read: the content
+    comparison before writing is what guards the card, the identity only adds to it."""
+    from carbonlint.card import read_limited
+
+    data = read_limited(path)
+    info = os.stat(path)
+    return ReadState(data, info.st_dev, info.st_ino)
 
 
 def tree_root(path: str) -> str:
