@@ -187,8 +187,8 @@ def run(env: Mapping[str, str]) -> int:
     sys.stdout.flush()
     if sarif_file:
         # The path lies in the checked-out pull request, which may have committed a symbolic
-        # link there or on the way to it: never written through one (carbonlint.report_file).
-        from carbonlint.report_file import ReportFileError, open_report
+        # link there or on the way to it: never written through one (carbonlint.output_file).
+        from carbonlint.output_file import ReportFileError, open_report
 
         try:
             with open_report(sarif_file, inside=env.get("GITHUB_WORKSPACE") or os.getcwd()) as handle:

@@ -184,7 +184,7 @@ def run_reports(reports: Any, cfg: Any, *, output: str | None, color: str) -> in
         raise UsageFailure(f"--format {name}: this output format is not available in this version")
     import contextlib
 
-    from carbonlint.report_file import ReportFileError, open_report
+    from carbonlint.output_file import ReportFileError, open_report
 
     # -o: never through a symbolic link; a missing or unwritable folder is a usage error.
     try:
