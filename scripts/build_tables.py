@@ -36,6 +36,7 @@ from carbonlint.estimate import (  # noqa: E402  (needs the sys.path line above)
 DATA_OUT = REPO / "src" / "carbonlint" / "data"
 REFERENCE_OUT = REPO / "tests" / "data" / "reference_emissions.csv"
 GENERATED_BY = "scripts/build_tables.py"
+DATASHEETS = Path(__file__).resolve().parent / "datasheet_tdp.csv"
 
 SOURCES: dict[str, dict[str, str]] = {
     "owid": {
@@ -95,6 +96,13 @@ SOURCES: dict[str, dict[str, str]] = {
         "citation": "CodeCarbon, https://github.com/mlco2/codecarbon commit "
         "b05965e43b690cdc53787c7577adbe6e2caf4ed9. Copyright (c) 2019 Mila, BCG Gamma, "
         "CometML, Haverford College; Copyright (c) 2023 Code Carbon NGO.",
+    },
+    "datasheet": {
+        "name": "Vendor datasheets and product specification pages (board power), one row "
+        "per device in scripts/datasheet_tdp.csv with the document it comes from",
+        "short": "vendor datasheet",
+        "licence": "facts (rated power as published by NVIDIA and AMD)",
+        "citation": "NVIDIA and AMD product specifications; see scripts/datasheet_tdp.csv.",
     },
     "nvidia": {
         "name": "NVIDIA V100 datasheet (corrects two swapped ML CO2 Impact rows)",
@@ -544,6 +552,15 @@ def accelerators(shared: Path) -> dict[str, dict[str, Any]]:
                     "source": "nvidia" if fixed is not None else "impact",
                 },
             )
+    # Vendor datasheets fill what both calculators lack: older GPUs (GTX 580, Tesla K40) and
+    # newer or less common ones (A10, A40, H100 PCIe, MI250X). The calculators win where both
+    # have a device, so their published values stay as they were.
+    for row in read_csv(DATASHEETS):
+        table.setdefault(
+            hardware_key(row["name"]),
+            {"name": row["name"], "kind": row["kind"], "watts": float(row["watts"]),
+             "source": "datasheet"},
+        )
     return table
 
 

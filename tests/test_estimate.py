@@ -9,6 +9,7 @@ import subprocess
 import sys
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from carbonlint.estimate import (
     estimate_from_energy,
     grid_intensity,
     implied_intensity,
+    duration_in_text,
     parse_duration_hours,
     parse_hardware,
 )
@@ -79,10 +81,27 @@ def summary(text: str) -> list[tuple[int, str, str, float]]:
         ("V100S", [(1, "v100s", "gpu", 250.0)]),
         ("4 x NVIDIA Tesla T4", [(4, "t4", "gpu", 70.0)]),
         ("1 T4, Google Colab", [(1, "t4", "gpu", 70.0)]),
-        ("1 Tesla P100", [(1, "p100", "gpu", 250.0)]),
+        ("1 Tesla P100", [(1, "p100 sxm", "gpu", 300.0)]),  # the family's highest variant
         ("Tesla P100-PCIE-16GB", [(1, "p100 pcie", "gpu", 250.0)]),
-        ("P100 x8", [(8, "p100", "gpu", 250.0)]),
-        ("P100 for about 1.5 hours", [(1, "p100", "gpu", 250.0)]),
+        ("P100 x8", [(8, "p100 sxm", "gpu", 300.0)]),
+        ("P100 for about 1.5 hours", [(1, "p100 sxm", "gpu", 300.0)]),
+        # Vendor datasheets: older, newer and less common devices.
+        ("GTX 580", [(1, "580", "gpu", 244.0)]),
+        ("Tesla K40", [(1, "k40", "gpu", 235.0)]),
+        ("NVIDIA Tesla K40c", [(1, "k40c", "gpu", 245.0)]),
+        ("4 x A10", [(4, "a10", "gpu", 150.0)]),
+        ("1  RTX 3060", [(1, "rtx 3060", "gpu", 170.0)]),
+        ("RTX 2080 Super", [(1, "rtx 2080 super", "gpu", 250.0)]),
+        ("H100 PCIe", [(1, "h100 pcie", "gpu", 350.0)]),
+        ("AMD MI250X", [(1, "instinct mi250x", "gpu", 560.0)]),
+        ("Quadro RTX 6000", [(1, "rtx 6000", "gpu", 260.0)]),  # not the RTX 6000 Ada
+        # Names written without spaces, plurals, counts in words or inside the text.
+        ("RTX2080Ti", [(1, "rtx 2080 ti", "gpu", 250.0)]),
+        ("GTX1080Ti", [(1, "1080 ti", "gpu", 250.0)]),
+        ("8 A100s", [(8, "a100 80gb sxm", "gpu", 400.0)]),
+        ("two V100", [(2, "v100", "gpu", 300.0)]),
+        ("GPU: 2 x RTX 4090", [(2, "rtx 4090", "gpu", 450.0)]),
+        ("3090 GPU", [(1, "rtx 3090", "gpu", 350.0)]),  # the number is the model
         ("L4", [(1, "l4", "gpu", 72.0)]),
         ("L40S", [(1, "l40s", "gpu", 350.0)]),
         ("A10G", [(1, "a10g", "gpu", 150.0)]),
@@ -107,28 +126,106 @@ def test_parse_hardware(text: str, expected: list[tuple[int, str, str, float]]) 
     [
         "",
         "Not Specified",
-        "GPU",
-        "cpu",
         "Google Colab",
         "Titan",  # Titan V, X, Xp or RTX?
-        "A10",  # not in the tables (A10G is)
-        "1  RTX 3060",  # not in the tables
-        "RTX 2080 Super",  # a different card from the RTX 2080
-        "H100 PCIe",  # only the SXM and NVL boards are in the tables
-        "TPU v5e",  # no power figure for v5e
-        "TPU v3 pod",  # a pod of unknown size
-        "TPU",
-        "3090 GPU",  # a bare number at the start is read as a count
         "0 x A100",
-        "Intel(R) Xeon(R) CPU @ 2.20GHz",  # a clock speed names no chip
-        "Xeon 2.2",
-        "xeon 8 cores",
-        "Apple Mac Studio 2022 || M1 Max/32GB RAM/10C CPU(8+2)/24C GPU",  # M1 Max != M1
         "trained for 8000 steps",
+        "Jean Zay supercomputer",
     ],
 )
 def test_parse_hardware_never_guesses(text: str) -> None:
     assert parse_hardware(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (count, kind, count given, low W, high W): a kind alone is a wide band, never a model.
+        ("GPU", [(1, "gpu", False, 70.0, 1000.0)]),
+        ("a GPU", [(1, "gpu", False, 70.0, 1000.0)]),
+        ("GPU RTX", [(1, "gpu", False, 70.0, 1000.0)]),
+        ("8 GPUs", [(8, "gpu", True, 70.0, 1000.0)]),
+        ("cpu", [(1, "cpu", False, 15.0, 400.0)]),
+        ("Intel(R) Xeon(R) CPU @ 2.20GHz", [(1, "cpu", False, 15.0, 400.0)]),  # a clock speed
+        ("Xeon 2.2", [(1, "cpu", False, 15.0, 400.0)]),
+        ("xeon 8 cores", [(1, "cpu", False, 15.0, 400.0)]),  # cores are not CPUs
+        ("TPU", [(1, "tpu", False, 100.0, 300.0)]),
+        ("TPU v5e", [(1, "tpu", False, 100.0, 300.0)]),  # no published power for v5e
+        ("TPU v5e-8", [(4, "tpu", True, 100.0, 300.0)]),
+        # One machine named by its parts is one device of each kind, not three.
+        (
+            "Apple Mac Studio 2022 || M1 Max/32GB RAM/10C CPU(8+2)/24C GPU",
+            [(1, "cpu", False, 15.0, 400.0), (1, "gpu", False, 70.0, 1000.0)],
+        ),
+    ],
+)
+def test_a_kind_alone_is_a_wide_band(text: str, expected: list[tuple[Any, ...]]) -> None:
+    found = parse_hardware(text)
+    assert [(h.count, h.kind, h.count_given, h.watts_low, h.watts_high) for h in found] == expected
+    assert all(h.kind_only and h.matched == f"any {h.kind}" for h in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [("A100", False), ("1 x A100", True), ("8xA100", True), ("TPU v3", False),
+     ("TPU v3-8", True), ("TPU v3 pod", False), ("NVIDIA Tesla T4", False), ("T4 x 2", True)],
+)
+def test_a_count_is_never_assumed(text: str, given: bool) -> None:
+    assert [h.count_given for h in parse_hardware(text)] == [given]
+
+
+def test_without_a_count_the_estimate_is_a_lower_bound() -> None:
+    result = estimate(parse_hardware("A100"), 10, "Germany")
+    assert result.low == result.grams and result.high == float("inf")
+    assert not result.exact
+    assert result.assumptions == (
+        "the card does not say how many A100 SXM4 80 GB devices: one is assumed, so the "
+        "estimate is a lower bound",
+    )
+    counted = estimate(parse_hardware("2 x A100"), 10, "Germany")
+    assert counted.exact and counted.low == counted.high == counted.grams
+
+
+def test_a_kind_alone_bands_the_estimate() -> None:
+    result = estimate(parse_hardware("1 x GPU"), 10, "France", pue=1.0)
+    grid = grid_intensity("France").g_per_kwh
+    assert result.low == pytest.approx(70 * 10 / 1000 * grid)
+    assert result.high == pytest.approx(1000 * 10 / 1000 * grid)
+    assert "1 x GPU of unknown model (70 W)" in result.low_arithmetic
+    assert result.assumptions == (
+        "the GPU model is not named, so its power is taken as 70 W at the least",)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("TPUv3-8 for about 180 hours", 180.0), ("8 x V100, 90 minutes", 1.5),
+     ("1 x A100 (36h)", 36.0), ("A100 for 2 days", 48.0), ("8 x A100", None),
+     ("A100 for 10 hours, then 5 hours on a T4", None), ("1000 GPU hours on A100", None),
+     ("H100 80GB", None)],
+)
+def test_duration_inside_a_hardware_string(text: str, hours: float | None) -> None:
+    assert duration_in_text(text) == hours
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 x A100 " + "1" * 20_000 + " " * 20_000 + "40GB",
+        "tpu" + " " * 20_000 + "x",
+        "x 5" + " " * 20_000 + "a",
+        "8" * 20_000 + "x",
+        " " * 20_000 + "+",
+        "3" * 20_000 + " " * 20_000 + "ghz",
+    ],
+)
+def test_hardware_parsing_is_linear_time(text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    parse_hardware(text)
+    duration_in_text(text)
+    parse_duration_hours(text)
+    assert time.perf_counter() - start < 0.5
 
 
 def test_hardware_total_watts() -> None:

@@ -20,17 +20,30 @@ from typing import Any, NamedTuple
 
 
 class Hardware(NamedTuple):
-    """``count`` devices of one kind, at ``watts_each`` (TDP, or measured average for TPUs)."""
+    """``count`` devices of one kind, at ``watts_each`` (TDP, or measured average for TPUs).
+
+    ``count_given`` is False when the card names the device without saying how many ("A100",
+    "TPU v3"): ``count`` is then 1, and an estimate from it is a lower bound. A device known only
+    by its kind ("a GPU", "Xeon CPU") has ``matched`` "any gpu" (or tpu, cpu) and a power band
+    ``watts_low``-``watts_high`` around ``watts_each``.
+    """
 
     count: int
     name: str
     kind: str  # "gpu" | "tpu" | "cpu"
     watts_each: float
     matched: str  # the table key it matched
+    count_given: bool = True
+    watts_low: float | None = None  # only for a device known by its kind alone
+    watts_high: float | None = None
 
     @property
     def watts(self) -> float:
         return self.count * self.watts_each
+
+    @property
+    def kind_only(self) -> bool:
+        return self.watts_low is not None
 
 
 class GridMatch(NamedTuple):
@@ -50,6 +63,25 @@ class Estimate(NamedTuple):
     pue: float
     grid: GridMatch
     arithmetic: str
+    # The band the true value lies in as far as the inputs say: equal to ``grams`` for named
+    # devices with their count; ``grams_high`` is infinite when a count is not given.
+    grams_low: float | None = None
+    grams_high: float | None = None
+    assumptions: tuple[str, ...] = ()  # in words, for messages
+    low_arithmetic: str = ""  # the band's low end, worked out; "" when exact
+
+    @property
+    def low(self) -> float:
+        return self.grams if self.grams_low is None else self.grams_low
+
+    @property
+    def high(self) -> float:
+        return self.grams if self.grams_high is None else self.grams_high
+
+    @property
+    def exact(self) -> bool:
+        """True when every device is named with its count: the 10x band applies."""
+        return self.low == self.grams == self.high
 
 
 # A hardware name, a duration or a location is a few words: text longer than this is not one, and
@@ -57,6 +89,9 @@ class Estimate(NamedTuple):
 # training clusters have some 100,000 devices; a bigger "count" is not a count.
 MAX_FIELD_CHARS = 400
 MAX_DEVICES = 1_000_000
+# A line of prose that states a duration ("trained on 64 A100 GPUs for 310 hours") may be a
+# whole paragraph; longer than this it is not read for one.
+MAX_LINE_CHARS = 5_000
 
 # --------------------------------------------------------------------------- tables
 
@@ -90,7 +125,7 @@ def _cpu_table() -> dict[str, Any]:
 _NOISE = frozenset(
     "nvidia geforce tesla quadro amd radeon intel gigabyte oc gpu gpus graphics card cards "
     "chip chips device devices accelerator accelerators pascal gtx cpu cpus processor the a an "
-    "of with vm cloud google colab".split()
+    "of with vm cloud google colab on using single".split()
 )
 # Form factors change the rated power (A100 PCIe 250-300 W, SXM 400 W); generations of the
 # SXM socket and NVLink boards are all the high-power variant.
@@ -113,31 +148,63 @@ _CPU_FAMILIES = frozenset(
     "xeon epyc core ryzen threadripper opteron athlon celeron pentium atom phenom turion "
     "sempron apple".split()
 )
-_CPU_CONTEXT = _CPU_FAMILIES | {"cpu", "cpus", "processor", "intel", "i3", "i5", "i7", "i9"}
-_GPU_CONTEXT = frozenset("nvidia geforce gpu gpus radeon quadro tesla rtx gtx".split())
+_CPU_CONTEXT = _CPU_FAMILIES | {"cpu", "cpus", "processor", "processors", "intel", "i3", "i5",
+                                "i7", "i9", "vcpu", "vcpus", "cores"}
+_GPU_CONTEXT = frozenset("nvidia geforce gpu gpus radeon quadro tesla rtx gtx cuda".split())
+_TPU_CONTEXT = frozenset({"tpu", "tpus"})
 # v2, v3 and v4 slice names count TensorCores, two per chip: a "v3-8" has 4 chips.
 # (Google Cloud TPU documentation, "System architecture".)
 _TPU_CORES_PER_CHIP = 2
+# Counts written in words ("two A100s", "a single V100", "dual RTX 3090").
+_COUNT_WORDS = {
+    "one": 1, "single": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "quad": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "sixteen": 16,
+    "thirty-two": 32, "sixty-four": 64,
+}
+
+# A device known only by its kind: rated power from the lowest to the highest of the
+# training-class devices of that kind in the tables (GPU: T4/L4-class 70 W to B200 1,000 W;
+# TPU: per chip, v4 170 W to v2 280 W, widened below for the unpublished v5e/v5p/v6e; CPU: a
+# laptop's 15 W to a 400 W server part), and the value shown as "typical". Only the band's low
+# end judges a number (a thousandfold slip below it), so the band may be wide without harm.
+KIND_BANDS: dict[str, tuple[float, float, float]] = {
+    "gpu": (70.0, 300.0, 1000.0),
+    "tpu": (100.0, 220.0, 300.0),
+    "cpu": (15.0, 150.0, 400.0),
+}
 
 # Patterns are plain strings: the re module compiles and caches them on first use, which keeps
-# the import of this module cheap.
-_SEGMENTS = r"(?i)\s*(?:\+|;|,|&|\|+|\band\b)\s*"
+# the import of this module cheap. Every one is linear-time: a repeated class is never next to
+# another that can match the same characters, and runs of digits are entered only at their
+# start (a lookbehind), so that a long run of digits or spaces cannot make a search quadratic.
+_SEGMENTS = r"(?i)\+|;|,|&|\|+|\band\b|\bplus\b"
 _MEMORY = r"\d+gb"
-_LEADING_COUNT = r"^(\d+)\s*(?:[x×*](?=\s|\d|[a-z]\d)\s*|\s+)"
-_TRAILING_COUNT = r"(?<![a-z0-9])[x×*]\s*(\d+)\s*\)?\s*$"
+_LEADING_COUNT = r"^(\d+)[ \t]*(?:[x×*](?=\s|\d|[a-z]\d)|(?=\s))"
+_INNER_COUNT = r"(?<![a-z0-9.])(\d{1,6})[ \t]*[x×*][ \t]*(?=[a-z])"
+_TRAILING_COUNT = r"(?<![a-z0-9])[x×*][ \t]*(\d+)[ \t]*(?:\)[ \t]*)?$"
 # "1 TPU v3" names a device, so only the plural "TPUs" counts; "SXM2 GPU" is not 2 GPUs.
-_UNIT_COUNT = r"(?<![a-z0-9.])(\d+)\s*(?:chips?|gpus?|tpus|devices?|cards?|accelerators?)\b"
-_TPU_VERSION = r"\bv(\d+)([a-z]*)(?:\s*-\s*(\d+))?"
+_UNIT_COUNT = (
+    r"(?<![a-z0-9.])(\d+)[ \t]*(?:chips?|gpus?|tpus|devices?|cards?|accelerators?)\b"
+)
+_TPU_VERSION = r"\bv(\d+)([a-z]*)(?:[ \t]*-[ \t]*(\d+))?"
+_CLOCK_SPEED = r"(?<![\d.])\d+(?:\.\d+)?[ \t]*[gm]hz\b"
+# Hours written inside a hardware string: "TPUv3-8 for about 180 hours", "8 x A100 (36h)".
+_DURATION_IN_TEXT = (
+    r"(?i)(?<![\w.,])(\d+(?:[.,]\d+)?)[ \t]*"
+    r"(hours?|hrs?|h|days?|minutes?|mins?|seconds?|secs?|weeks?)(?![\w-])"
+)
 
 
 def _clean(text: str) -> str:
     """Lower-case and glue the spellings that vary ("80 GB", "TPUv3", "RTX3090") together."""
     t = text.lower()
-    t = re.sub(r"\((?:r|tm)\)|[®™]", " ", t)
-    t = re.sub(r"@?\s*\d+(?:\.\d+)?\s*[gm]hz\b", " ", t)  # a clock speed is not a model
-    t = re.sub(r"(\d+)\s*gb\b", r"\1gb", t)
-    t = re.sub(r"t?tpu\s*-?\s*(v\d)", r"tpu \1", t)
+    t = re.sub(r"\((?:r|tm)\)|[®™@]", " ", t)
+    t = re.sub(_CLOCK_SPEED, " ", t)  # a clock speed is not a model
+    t = re.sub(r"(?<!\d)(\d+)[ \t]*gb\b", r"\1gb", t)
+    t = re.sub(r"t?tpu[ \t-]*(v\d)", r"tpu \1", t)
     t = re.sub(r"\b(rtx|gtx|rx)(\d)", r"\1 \2", t)
+    # "2080ti", "3090ti", "1660super": the suffix is a word of its own in the tables.
+    t = re.sub(r"(?<=\d)(ti|super)\b", r" \1", t)
     return re.sub(r"^[^a-z0-9]+", "", t).strip()
 
 
@@ -164,6 +231,12 @@ def hardware_key(name: str) -> str:
     forms = [t for t in tokens if t in _FORM_VALUES]
     rest = [t for t in tokens if t not in memory and t not in forms]
     return " ".join(rest + memory + forms)
+
+
+def family(key: str) -> str:
+    """A table key without memory size and form factor: "a100 80gb sxm" -> "a100". Two
+    mentions of one device family in a card ("A100" and "16 A100 40GB") share it."""
+    return " ".join(t for t in key.split() if not _is_memory(t) and t not in _FORM_VALUES)
 
 
 class _Entry(NamedTuple):
@@ -205,6 +278,12 @@ def _entry(key: str, name: str, kind: str, watts: float) -> _Entry:
 def _accelerators() -> tuple[_Entry, ...]:
     rows = _hardware_table()["accelerators"]
     return tuple(_entry(k, r["name"], r["kind"], r["watts"]) for k, r in sorted(rows.items()))
+
+
+@lru_cache(maxsize=None)
+def _model_tokens() -> frozenset[str]:
+    """Every model token of the accelerator table ("a100", "v100s", "2080")."""
+    return frozenset(t for e in _accelerators() for t in e.required)
 
 
 @lru_cache(maxsize=None)
@@ -258,6 +337,7 @@ def _best(entries: Iterable[_Entry], tokens: frozenset[str], context: bool) -> _
                     len(e.required),
                     (e.memory in tokens) + (e.form in tokens),
                     len(e.words & tokens),
+                    -len(e.words - tokens),  # "RTX 6000" is not the "RTX 6000 Ada"
                     e.watts,
                     -len(e.key),
                 ),
@@ -266,7 +346,7 @@ def _best(entries: Iterable[_Entry], tokens: frozenset[str], context: bool) -> _
 
 
 def _take_counts(clean: str) -> tuple[int | None, int | None, str]:
-    """(device count written as "8 x"/"x8", explicit "64 chips"/"8 GPUs", remaining text)."""
+    """(device count written as "8 x"/"x8"/"eight", explicit "64 chips"/"8 GPUs", the rest)."""
     explicit = None
     unit = re.search(_UNIT_COUNT, clean)
     if unit:
@@ -274,9 +354,17 @@ def _take_counts(clean: str) -> tuple[int | None, int | None, str]:
         clean = clean[: unit.start()] + " " + clean[unit.end() :]
     count = None
     lead = re.match(_LEADING_COUNT, clean)
+    inner = re.search(_INNER_COUNT, clean) if lead is None else None
+    first = clean.split(maxsplit=1)
     if lead:
         count = int(lead[1])
         clean = clean[lead.end() :]
+    elif inner:  # "GPU: 2 x RTX 4090", "trained on 8xA100"
+        count = int(inner[1])
+        clean = clean[: inner.start()] + " " + clean[inner.end() :]
+    elif first and first[0] in _COUNT_WORDS:
+        count = _COUNT_WORDS[first[0]]
+        clean = first[1] if len(first) > 1 else ""
     else:
         trail = re.search(_TRAILING_COUNT, clean)
         if trail:
@@ -287,42 +375,82 @@ def _take_counts(clean: str) -> tuple[int | None, int | None, str]:
 
 def _tpu(clean: str, count: int | None, chips: int | None) -> Hardware | None:
     version = re.search(_TPU_VERSION, clean)
-    if version is None:
-        return None
+    row = None
+    if version is not None:
+        row = _hardware_table()["accelerators"].get(f"tpu v{version[1]}{version[2]}")
+    if row is None:
+        # v5e, v5p, v6e or no version: no published power per chip, so the kind's band.
+        named = f"TPU v{version[1]}{version[2]}" if version is not None else None
+        given = chips or count
+        if version is not None and version[3] and given is None:
+            given = max(int(version[3]) // _TPU_CORES_PER_CHIP, 1)
+        return _kind_only("tpu", given, named)
     key = f"tpu v{version[1]}{version[2]}"
-    row = _hardware_table()["accelerators"].get(key)
-    if row is None:  # v5e, v5p, v6e...: no power figure in the data, so no estimate
-        return None
+    given = True
     if chips is None:
         if version[3]:
             chips = (count or 1) * max(int(version[3]) // _TPU_CORES_PER_CHIP, 1)
-        elif "pod" in clean:  # a pod of unknown size: the count would be a guess
-            return None
-        else:
+        else:  # "TPU v3", "a TPU v3 pod": how many chips is not said
             chips = count or 1
-    return Hardware(chips, row["name"], "tpu", float(row["watts"]), key)
+            given = count is not None and "pod" not in clean
+    return Hardware(chips, row["name"], "tpu", float(row["watts"]), key, count_given=given)
 
 
-def _parse_segment(segment: str) -> Hardware | None:
-    clean = _clean(segment)
-    is_tpu = bool({"tpu", "tpus"} & set(_raw_tokens(clean)))
-    count, explicit, clean = _take_counts(clean)
-    if not clean or count == 0 or explicit == 0:
-        return None
-    if max(count or 0, explicit or 0) > MAX_DEVICES:  # not a count of devices: no estimate
-        return None
-    if is_tpu:
-        return _tpu(clean, count, explicit)
-    raw = frozenset(_raw_tokens(clean))
-    tokens = frozenset(_tokens(clean))
-    n = explicit or count or 1
+def _kind_only(kind: str, count: int | None, named: str | None = None) -> Hardware:
+    low, typical, high = KIND_BANDS[kind]
+    name = f"{named} (power not published)" if named else f"{kind.upper()} of unknown model"
+    return Hardware(
+        count or 1, name, kind, typical, f"any {kind}",
+        count_given=count is not None, watts_low=low, watts_high=high,
+    )
+
+
+def _singular(tokens: Iterable[str]) -> frozenset[str]:
+    """"a100s" is two A100s, not a model: a plural s comes off a token the tables do not know
+    when the tables know it without the s ("v100s" is a model of its own and stays)."""
+    known = _model_tokens()
+    return frozenset(
+        t[:-1] if t.endswith("s") and t not in known and t[:-1] in known else t for t in tokens
+    )
+
+
+def _named(clean: str, raw: frozenset[str]) -> _Entry | None:
+    """The table entry ``clean`` names: an accelerator, else a CPU where a CPU word is present."""
+    tokens = _singular(_tokens(clean))
     gpus = (e for e in _accelerators() if e.kind != "tpu")
     found = _best(gpus, tokens, context=bool(raw & _GPU_CONTEXT))
     if found is None and raw & _CPU_CONTEXT:
         found = _best(_cpus(tokens), tokens, context=True)
-    if found is None:
+    return found
+
+
+def _parse_segment(segment: str) -> Hardware | None:
+    clean = _clean(segment)
+    is_tpu = bool(_TPU_CONTEXT & set(_raw_tokens(clean)))
+    whole = clean
+    count, explicit, clean = _take_counts(clean)
+    if count == 0 or explicit == 0:
         return None
-    return Hardware(n, found.name, found.kind, found.watts, found.key)
+    if max(count or 0, explicit or 0) > MAX_DEVICES:  # not a count of devices: no estimate
+        return None
+    given = explicit or count
+    if is_tpu:
+        return _tpu(clean, count, explicit) if clean else None
+    raw = frozenset(_raw_tokens(whole)) & (_GPU_CONTEXT | _CPU_CONTEXT)
+    raw |= frozenset(_raw_tokens(clean))
+    found = _named(clean, raw) if clean else None
+    if found is None and given is not None and str(given) in _model_tokens():
+        # "3090 GPU": the number is the model, not 3,090 devices.
+        found, given = _named(whole, raw), None
+    if found is not None:
+        return Hardware(given or 1, found.name, found.kind, found.watts, found.key,
+                        count_given=given is not None)
+    # Named by its kind alone ("a GPU", "GPU RTX", "Intel Xeon CPU @ 2.20GHz"): a wide band.
+    if raw & _GPU_CONTEXT:
+        return _kind_only("gpu", given)
+    if raw & _CPU_CONTEXT:
+        return _kind_only("cpu", given)
+    return None
 
 
 def parse_hardware(text: str) -> list[Hardware]:
@@ -336,13 +464,41 @@ def parse_hardware(text: str) -> list[Hardware]:
 def _parse_hardware(text: str) -> tuple[Hardware, ...]:
     """The devices named in a ``hardware_used`` string; ``[]`` when none is recognised.
 
-    Never guesses: a model missing from the tables, a TPU pod of unknown size or a CPU named
-    only by its clock speed ("Intel(R) Xeon(R) CPU @ 2.20GHz") yields nothing.
+    Never guesses a count or a model: a device without its count has ``count_given=False``
+    (an estimate from it is a lower bound), a device known by its kind alone ("a GPU") has a
+    power band, and a name that is neither (a model missing from the tables with no kind
+    word) yields nothing. A duration in the text ("for 180 hours") is not part of a device.
     """
     if len(text or "") > MAX_FIELD_CHARS:
         return ()
-    found = (_parse_segment(segment) for segment in re.split(_SEGMENTS, text or ""))
-    return tuple(hw for hw in found if hw is not None)
+    text = remove_duration(text or "")
+    segments = (s.strip() for s in re.split(_SEGMENTS, text))
+    found = [hw for hw in (_parse_segment(s) for s in segments if s) if hw is not None]
+    # A kind alone adds nothing where a device of that kind is named ("8 x A100 GPUs, NVIDIA
+    # GPU"), and one string naming a kind twice ("Mac Studio || M1 CPU / 24-core GPU") is one
+    # device of it, not several: the lower bound must not count a machine twice.
+    named = {hw.kind for hw in found if not hw.kind_only}
+    kept: list[Hardware] = []
+    for hw in found:
+        if hw.kind_only and (hw.kind in named or any(k.kind == hw.kind for k in kept)):
+            continue
+        kept.append(hw)
+    return tuple(kept)
+
+
+def duration_in_text(text: str) -> float | None:
+    """Hours stated inside a hardware string or a line ("TPUv3-8 for about 180 hours" -> 180,
+    "8 x V100, 90 minutes" -> 1.5); None when it states none or more than one."""
+    if len(text or "") > MAX_LINE_CHARS:
+        return None
+    found = [m for m in re.finditer(_DURATION_IN_TEXT, text or "")]
+    if len(found) != 1:
+        return None
+    return parse_duration_hours(found[0][0])
+
+
+def remove_duration(text: str) -> str:
+    return re.sub(_DURATION_IN_TEXT, " ", text)
 
 
 # --------------------------------------------------------------------------- duration
@@ -355,7 +511,10 @@ _UNITS: tuple[tuple[str, float], ...] = (  # (pattern, hours), largest unit firs
     (r"minutes?|mins?|m", 1 / 60),
     (r"seconds?|secs?|s", 1 / 3600),
 )
-_COMPONENT = rf"(?i)({_NUMBER})\s*(" + "|".join(f"(?:{p})" for p, _ in _UNITS) + r")\b"
+# Entered only at the start of a number (the lookbehind): linear on a long run of digits.
+_COMPONENT = (
+    rf"(?i)(?<![\d.,])({_NUMBER})[ \t]*(" + "|".join(f"(?:{p})" for p, _ in _UNITS) + r")\b"
+)
 _CLOCK = r"(\d+):([0-5]\d)(?::([0-5]\d))?"
 
 
@@ -533,12 +692,39 @@ def _grid_text(grid: GridMatch) -> str:
     return f"{grid.g_per_kwh:.4g} g/kWh ({grid.name}; {grid.source})"
 
 
+def _devices(hardware: list[Hardware], low: bool = False) -> str:
+    parts = []
+    for h in hardware:
+        watts = h.watts_low if low and h.watts_low is not None else h.watts_each
+        rated = f"{watts:,g} W"
+        if h.kind_only and not low:
+            rated = f"{watts:,g} W typical, {h.watts_low:,g}-{h.watts_high:,g} W"
+        parts.append(f"{h.count} x {h.name} ({rated})")
+    text = " + ".join(parts)
+    return f"({text})" if len(hardware) > 1 else text
+
+
+def _assumptions(hardware: list[Hardware]) -> tuple[str, ...]:
+    said = []
+    for h in hardware:
+        if h.kind_only:
+            said.append(f"the {h.kind.upper()} model is not named, so its power is taken as "
+                        f"{h.watts_low:,g} W at the least")
+        if not h.count_given:
+            said.append(f"the card does not say how many {h.name if not h.kind_only else h.kind.upper()}"
+                        " devices: one is assumed, so the estimate is a lower bound")
+    return tuple(said)
+
+
 def estimate(
     hardware: list[Hardware], hours: float, location: str | None, pue: float | None = None
 ) -> Estimate:
     """grams = sum(count x watts) x hours x PUE x grid g/kWh / 1000.
 
     ``pue=None`` takes the data centre's, the cloud provider's or the industry-average PUE.
+    Devices without their count, or known by their kind alone, make the estimate a band
+    (``grams_low``-``grams_high``, the high end infinite without a count) whose low end,
+    ``low_arithmetic``, is what a reported number can be judged against.
     """
     if not hardware:
         raise ValueError("no hardware to estimate from")
@@ -550,14 +736,26 @@ def estimate(
     watts = sum(h.watts for h in hardware)
     kwh = watts * hours / 1000 * pue
     grams = kwh * grid.g_per_kwh
-    devices = " + ".join(f"{h.count} x {h.name} ({h.watts_each:g} W)" for h in hardware)
-    if len(hardware) > 1:
-        devices = f"({devices})"
     arithmetic = (
-        f"{devices} x {_quantity(hours)} h x PUE {pue:.2f} x {_grid_text(grid)}"
+        f"{_devices(hardware)} x {_quantity(hours)} h x PUE {pue:.2f} x {_grid_text(grid)}"
         f" = {_quantity(kwh)} kWh, {_mass(grams)}"
     )
-    return Estimate(grams, kwh, watts, hours, pue, grid, arithmetic)
+    per_watt_hour = hours / 1000 * pue * grid.g_per_kwh
+    low_watts = sum(h.count * (h.watts_low or h.watts_each) for h in hardware)
+    grams_low = low_watts * per_watt_hour
+    if all(h.count_given for h in hardware):
+        grams_high = sum(h.count * (h.watts_high or h.watts_each) for h in hardware) * per_watt_hour
+    else:
+        grams_high = float("inf")
+    if all(h.count_given and not h.kind_only for h in hardware):
+        grams_low = grams_high = grams  # the same float: Estimate.exact compares them
+    low_kwh = low_watts * hours / 1000 * pue
+    low_arithmetic = (
+        f"{_devices(hardware, low=True)} x {_quantity(hours)} h x PUE {pue:.2f} x "
+        f"{_grid_text(grid)} = {_quantity(low_kwh)} kWh, {_mass(grams_low)}"
+    )
+    return Estimate(grams, kwh, watts, hours, pue, grid, arithmetic, grams_low, grams_high,
+                    _assumptions(hardware), low_arithmetic)
 
 
 def estimate_from_energy(kwh: float, location: str | None) -> Estimate:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
     from carbonlint.checker import Context
     from carbonlint.efficiency import Outlier
-    from carbonlint.estimate import Estimate
+    from carbonlint.estimate import Estimate, Hardware
 
 PERFORMANCE_METRICS = ("accuracy", "f1", "rouge1", "rougeL")
 WEIGHT_FILES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".gguf", ".pt", ".ckpt")
@@ -31,9 +31,64 @@ def _first_fact(context: Context, kind: str) -> Any:
     return facts[0] if len(facts) == 1 else None
 
 
+# "Time: 44.0 hours on Google Cloud TPU v4-16", "Training time: 3 days on 8 x V100": a line
+# that gives the duration and, after "on", the hardware. Anchored at a line start, each
+# repeated class followed by a different character: linear-time.
+_TIME_LINE = (
+    r"(?im)^[ \t>*_-]*(?:total[ \t]+)?(?:training[ \t]+|compute[ \t]+)?(?:time|duration)"
+    r"[ \t*_]*:[ \t*_]*([^\n]*)$"
+)
+
+
+def _time_lines(body: str) -> list[tuple[float, str]]:
+    """(hours, hardware text after "on") of each "Time: ... hours on ..." line of the text."""
+    import re
+
+    from carbonlint.estimate import duration_in_text, remove_duration
+
+    found = []
+    for match in re.finditer(_TIME_LINE, body):
+        value = match[1]
+        hours = duration_in_text(value)
+        if hours is None:
+            continue
+        rest = remove_duration(value)
+        on = re.search(r"(?i)\bon\b", rest)
+        found.append((hours, rest[on.end():].strip(" .") if on else ""))
+    return found
+
+
+def _count_from_text(
+    device: Hardware, stated: list[Hardware]
+) -> Hardware:
+    """The device with the count the text gives for its family ("trained on 16 NVIDIA A100"),
+    when the text gives one count for it; otherwise unchanged."""
+    from carbonlint.estimate import family
+
+    counts = {
+        h.count for h in stated
+        if h.count_given and h.kind == device.kind and family(h.matched) == family(device.matched)
+    }
+    if device.count_given or len(counts) != 1:
+        return device
+    return device._replace(count=counts.pop(), count_given=True)
+
+
 def estimate_for(context: Context) -> Estimate | None:
-    """The physical estimate from the card, or None when it does not give enough."""
-    from carbonlint.estimate import estimate, estimate_from_energy, parse_hardware
+    """The physical estimate from the card, or None when it does not give enough.
+
+    The hardware comes from the metadata, else a structured line of the text, else the one
+    device free prose names; hours from hours_used, else the text, else a duration written in
+    the hardware string itself ("TPUv3-8 for about 180 hours") or on a "Time: ... on ..."
+    line. A device without its count takes the count the text gives for it ("trained on 16
+    NVIDIA A100"); with none, the estimate stays a lower bound (estimate.Estimate.low).
+    """
+    from carbonlint.estimate import (
+        duration_in_text,
+        estimate,
+        estimate_from_energy,
+        parse_hardware,
+    )
 
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
     location = co2.get("geographical_location")
@@ -43,18 +98,39 @@ def estimate_for(context: Context) -> Estimate | None:
     kwh = finite_number(co2.get("energy_consumed"))
     if kwh is not None and kwh > 0:
         return estimate_from_energy(kwh, location)
+    free = [str(f.value) for f in context.prose.of("hardware") if f.source == "free-text"]
+    time_lines = _time_lines(context.card.body) if "ime" in context.card.body else []
     hardware_text = context.hardware  # the metadata's, else the text's Hardware Type / GPU Model
     if hardware_text is None:
-        free = [f for f in context.prose.of("hardware") if f.source == "free-text"]
-        hardware_text = str(free[0].value) if len(free) == 1 else None
+        # One device named, however often and however spelt ("TPU v4-16" in prose and
+        # "Google Cloud TPU v4-16" on the Time line); two different ones: no guess.
+        named = [t for t in free + [text for _, text in time_lines] if parse_hardware(t)]
+        devices = {tuple(parse_hardware(text)) for text in named}
+        hardware_text = named[0] if len(devices) == 1 else None
     hardware = parse_hardware(hardware_text) if hardware_text else []
-    hours = finite_number(co2.get("hours_used"))
+    stated = [h for text in free + [t for _, t in time_lines] for h in parse_hardware(text)]
+    hardware = [_count_from_text(device, stated) for device in hardware]
+    hours = _hours_used(co2.get("hours_used"))
     if hours is None:
         fact = _first_fact(context, "hours")
         hours = finite_number(fact.value) if fact is not None else None
+    if hours is None and hardware_text:
+        hours = duration_in_text(hardware_text)
+    if hours is None and len({h for h, _ in time_lines}) == 1:
+        hours = time_lines[0][0]
     if not hardware or hours is None or hours <= 0:
         return None
     return estimate(hardware, hours, location)
+
+
+def _hours_used(value: Any) -> float | None:
+    """hours_used as hours: a number, or a text with its unit ("504 hours", "90 minutes")."""
+    number = finite_number(value)
+    if number is not None or not isinstance(value, str):
+        return number
+    from carbonlint.estimate import parse_duration_hours
+
+    return parse_duration_hours(value)
 
 
 def load_baseline(path: str | None) -> Baseline:

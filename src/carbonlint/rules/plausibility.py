@@ -147,6 +147,27 @@ def _contradicted_by_text(context: Context) -> bool:
     return next(emissions_against_text(context), None) is not None
 
 
+def written_number(context: Context, grams: float) -> str:
+    """The emissions number as the card wrote it ("1_480_000", "12.4"), else formatted."""
+    _, _, node = context.emissions_place()
+    text = getattr(node, "value", None)
+    if isinstance(text, str) and finite_number(grams) is not None:
+        stripped = text.strip()
+        try:
+            if float(stripped.replace("_", "")) == grams:
+                return stripped
+        except ValueError:
+            pass
+    return format_grams(grams)
+
+
+def _slip_words(times: float, unit: str) -> str:
+    """"about a thousand" only where the factor is near one (500-2,000 times)."""
+    if 500 <= times <= 2000:
+        return f"about a thousand, {unit}"
+    return f"{unit[:-1]} (a factor of 1,000)?"
+
+
 @check("CL401", "CL402", "CL403")
 def against_estimate(context: Context) -> Iterator[Problem]:
     grams = context.emissions_g
@@ -155,40 +176,80 @@ def against_estimate(context: Context) -> Iterator[Problem]:
         return
     span, key, _ = context.emissions_place()
     where = "" if not estimate.grid.fallback else " (no location given: world average)"
+    assumed = f" ({'; '.join(estimate.assumptions)})" if estimate.assumptions else ""
     if grams == 0:
+        arithmetic = estimate.arithmetic if estimate.exact else estimate.low_arithmetic
         yield Problem(
             "CL403",
-            f"{key} is 0, but the card's hardware and hours give about "
-            f"{format_grams(round(estimate.grams, 1))} g: {estimate.arithmetic}{where}",
+            f"{key} is 0, but the card's hardware and hours give "
+            f"{'about' if estimate.exact else 'at least'} {arithmetic}{where}{assumed}",
             span=span, key=key, suggestion="measure again, or report the estimate with its source",
         )
         return
     if _contradicted_by_text(context):
         return
+    factor = context.config.plausibility_factor
+    # A unit written out by the author ("150 g") rules out the unit-slip guess: only "far".
+    stated = isinstance(context.card.co2, str) or isinstance(
+        context.card.co2.get("emissions") if isinstance(context.card.co2, dict) else None, str)
+    written = written_number(context, grams)
+    if estimate.exact:
+        yield from _against_exact(context, grams, written, estimate, factor, stated, where)
+        return
+    # A band (a count not given, or a device known by its kind): only the thousandfold slip
+    # below its low end (or above a finite high end) is evidence; the 10x band is not applied.
+    if stated:
+        return
+    low, high = 1000 / factor, 1000 * factor
+    if grams < estimate.low and low <= estimate.low / grams <= high:
+        times = estimate.low / grams
+        yield Problem(
+            "CL401",
+            f"{key} is {written} g, {times:,.0f} times less than the least the card's hardware "
+            f"and hours give, {estimate.low_arithmetic}{where}{assumed}: "
+            f"{_slip_words(times, 'a kilogram figure in the grams field?')}",
+            span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
+            fix=_emissions_fix(context, format_grams(grams * 1000)),
+        )
+    elif grams > estimate.high and low <= grams / estimate.high <= high:
+        times = grams / estimate.high
+        yield Problem(
+            "CL401",
+            f"{key} is {written} g, {times:,.0f} times more than the most the card's hardware "
+            f"and hours give ({format_grams(round(estimate.high))} g at the highest power of "
+            f"the band){where}{assumed}: "
+            f"{_slip_words(times, 'milligrams in the grams field?')}",
+            span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
+            fix=_emissions_fix(context, format_grams(grams / 1000)),
+        )
+
+
+def _against_exact(
+    context: Context, grams: float, written: str, estimate: Any, factor: float, stated: bool,
+    where: str,
+) -> Iterator[Problem]:
+    span, key, _ = context.emissions_place()
     ratio = grams / estimate.grams
     # Within the factor of the estimate: plausible. Within the same factor of a thousand times
     # the estimate (or of a thousandth of it): the signature of a unit slip. Anything else: far.
-    factor = context.config.plausibility_factor
     if 1 / factor <= ratio <= factor:
         return
     low, high = 1000 / factor, 1000 * factor
     times = ratio if ratio > 1 else (1 / ratio if ratio > 0 else float("inf"))  # 5e-324 g
-    # A unit written out by the author ("150 g") rules out the unit-slip guess: only "far".
-    stated = isinstance(context.card.co2, str) or isinstance(
-        context.card.co2.get("emissions") if isinstance(context.card.co2, dict) else None, str)
     if not stated and 1 / high <= ratio <= 1 / low:
         yield Problem(
             "CL401",
-            f"{key} is {format_grams(grams)} g, {times:,.0f} times less than the estimate "
-            f"{estimate.arithmetic}{where}: about a thousand, a kilogram figure in the grams field?",
+            f"{key} is {written} g, {times:,.0f} times less than the estimate "
+            f"{estimate.arithmetic}{where}: "
+            f"{_slip_words(times, 'a kilogram figure in the grams field?')}",
             span=span, key=key, suggestion=f"if it is kilograms, write {format_grams(grams * 1000)}",
             fix=_emissions_fix(context, format_grams(grams * 1000)),
         )
     elif not stated and low <= ratio <= high:
         yield Problem(
             "CL401",
-            f"{key} is {format_grams(grams)} g, {times:,.0f} times more than the estimate "
-            f"{estimate.arithmetic}{where}: about a thousand, milligrams in the grams field?",
+            f"{key} is {written} g, {times:,.0f} times more than the estimate "
+            f"{estimate.arithmetic}{where}: {_slip_words(times, 'milligrams in the grams field?')}",
             span=span, key=key, suggestion=f"if it is milligrams, write {format_grams(grams / 1000)}",
             fix=_emissions_fix(context, format_grams(grams / 1000)),
         )
@@ -196,7 +257,7 @@ def against_estimate(context: Context) -> Iterator[Problem]:
         direction = "more" if ratio > 1 else "less"
         yield Problem(
             "CL402",
-            f"{key} is {format_grams(grams)} g, {times:,.0f} times {direction} than the "
+            f"{key} is {written} g, {times:,.0f} times {direction} than the "
             f"estimate {estimate.arithmetic}{where}",
             span=span, key=key,
             suggestion="check the number and the hardware, hours and location it comes from",

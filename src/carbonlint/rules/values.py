@@ -188,6 +188,9 @@ _UNIT_UNCERTAIN = frozenset({"co2", "co2_eq", "value", "co2_emissions", "energy"
                              "training_time"})
 
 
+_UNIT_OF = {"hours_used": "hours", "emissions": "grams", "energy_consumed": "kWh"}
+
+
 def _normalise(key: str) -> str:
     return key.strip().lower().replace(" ", "_").replace("-", "_")
 
@@ -254,6 +257,11 @@ def unknown_keys(context: Context) -> Iterator[Problem]:
         elif meant is not None:
             message = f"unknown key '{key}' in {CO2_KEY}: did you mean '{meant}'? The Hub ignores '{key}'"
             suggestion = f"rename '{key}' to '{meant}'"
+            if isinstance(key, str) and _normalise(key) in _UNIT_UNCERTAIN and meant in _UNIT_OF:
+                # training_time: 107.9 is often seconds; renamed as it is, it would be hours.
+                unit = _UNIT_OF[meant]
+                message += f"; '{meant}' is in {unit}, and '{key}' does not say its unit"
+                suggestion = f"give the value in {unit} as '{meant}' (convert it if it is not in {unit})"
             # Two keys meaning the same one would both become it: a duplicate. Leave those.
             if isinstance(key, str) and _normalise(key) not in _UNIT_UNCERTAIN and meanings[meant] == 1:
                 key_node, _ = card.entry(CO2_KEY, key)
