@@ -398,11 +398,17 @@ def test_inputs_never_reach_a_shell(action, installed, workspace, runner_temp) -
     run = lint(action, installed, workspace, runner_temp, paths=hostile, args="$(touch pwned4)",
                **{"min-class": "basic"})
     assert not list(workspace.glob("pwned*"))
-    # The words were taken literally, as paths of cards that do not exist.
-    assert run.status == 1
-    found = annotations(run.stdout)
-    assert ("error", "$(touch pwned1)") in found and ("error", "pwned4)") in found
-    assert ("error", "%3A%3Aerror%3A%3Ax") in found
+    # The words were taken literally, as paths that do not exist: a usage error naming them all,
+    # in one annotation that the hostile "::error::x" cannot split.
+    assert run.status == 2
+    assert [kind for kind, _ in annotations(run.stdout)] == ["error"]
+    prefix = "carbonlint: error: no such files or directories: "
+    message = run.stdout.split("::", 2)[2].strip()
+    assert message.startswith(prefix)
+    named = message[len(prefix):].split(", ")
+    for word in ("$(touch pwned1)", "`touch", "pwned2`;", "pwned3", "&&", "echo", "::error::x",
+                 "$(touch", "pwned4)"):
+        assert word in named
 
 
 def test_bad_inputs_are_reported(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]

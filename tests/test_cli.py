@@ -140,10 +140,14 @@ def test_unknown_option_is_exit_2(run, repo: Path) -> None:
     assert run("check", "--min-class", "excellent")[0] == 2
 
 
-def test_missing_file_is_reported_and_fails(run, repo: Path) -> None:
-    code, out, _ = run("check", "nope.md", "good/README.md")
-    assert code == 1
-    assert "nope.md: error: no such file" in out and "good/README.md: reporting class" in out
+def test_missing_path_is_a_usage_error(run, repo: Path) -> None:
+    # As in ruff and yamllint: a path that does not exist is a mistake in the command, exit 2,
+    # said once on stderr before anything is linted.
+    code, out, err = run("check", "nope.md", "good/README.md")
+    assert (code, out) == (2, "")
+    assert err == "carbonlint: error: nope.md: no such file or directory\n"
+    code, _, err = run("check", "nope.md", "gone/", "good/README.md")
+    assert code == 2 and err == "carbonlint: error: no such files or directories: nope.md, gone/\n"
 
 
 # -- configuration -------------------------------------------------------------------------------
@@ -155,8 +159,11 @@ def test_pyproject_config_and_cli_precedence(run, repo: Path) -> None:
     )
     code, out, _ = run("check", "bad/README.md")
     assert "CL106" not in out and "CL107 [error]" in out and code == 1
-    code, out, _ = run("check", "--ignore", "CL107", "bad/README.md")  # the CLI's list replaces
-    assert "CL106 [error]" in out and "CL107" not in out
+    # Layered as in ruff: the CLI's --ignore adds to the file's, --select starts afresh.
+    code, out, _ = run("check", "--ignore", "CL107", "bad/README.md")
+    assert "CL106" not in out and "CL107" not in out and code == 0
+    code, out, _ = run("check", "--select", "CL106", "bad/README.md")
+    assert "CL106 [error]" in out and "CL107" not in out and code == 1
 
 
 def test_dedicated_config_wins_over_pyproject(run, repo: Path) -> None:

@@ -1,8 +1,10 @@
 """Output formats: snapshots of every format, and the properties each integration relies on.
 
 The snapshots run the CLI in-process (``carbonlint.cli.main``) from ``tests/fixtures`` over the
-fixture cards (a clean AutoTrain card, one with several findings, a binary one) and a missing card
-(which cannot be read at all). ``CARBONLINT_UPDATE_SNAPSHOTS=1`` rewrites them; review the diff.
+fixture cards (a clean AutoTrain card, one with several findings, a binary one) and a card that
+cannot be read at all (a dangling symbolic link: a path that does not exist is a usage error on the
+command line, so the unreadable card is one found in a directory). ``CARBONLINT_UPDATE_SNAPSHOTS=1``
+rewrites them; review the diff.
 """
 
 from __future__ import annotations
@@ -27,17 +29,22 @@ SNAPSHOTS = TESTS / "snapshots"
 SARIF_SCHEMA = FIXTURES / "sarif-schema-2.1.0.json"
 FORMATS = {"text": "txt", "json": "json", "github": "txt", "sarif": "sarif.json",
            "markdown": "md", "gitlab": "json"}
-CHECK_ARGS = ["cards", "cards/missing/README.md"]
+CHECK_ARGS = ["cards"]
 # Variables that change what the formatters write (paths are relative to these roots).
 CI_VARIABLES = ("GITHUB_WORKSPACE", "GITHUB_ACTIONS", "CI_PROJECT_DIR", "NO_COLOR", "CARBONLINT_DEBUG")
 
 
 @pytest.fixture
-def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> Path:
+def in_fixtures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    import shutil
+
     for name in CI_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(FIXTURES)
-    return FIXTURES
+    shutil.copytree(FIXTURES / "cards", tmp_path / "cards")
+    (tmp_path / "cards" / "missing").mkdir()
+    (tmp_path / "cards" / "missing" / "README.md").symlink_to(tmp_path / "nowhere" / "README.md")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -239,6 +239,10 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
     made = context.__dict__.get("estimate")
     report.estimate_g = made.grams if made is not None else None
     report.created_at = getattr(card.hub_info, "created_at", None)
+    if config.show_estimate:
+        from carbonlint.judging_details import judging_details
+
+        report.judging = judging_details(context)
     return report
 
 

@@ -3,12 +3,16 @@
 Discovery walks up from the working directory: in each directory a ``.carbonlint.toml`` wins,
 else a ``pyproject.toml`` with a ``[tool.carbonlint]`` table; the walk stops at the first hit or at
 a repository root (a directory with ``.git``). Every option given on the command line replaces
-the file's value for that option.
+the file's value for that option, except rule selection, which is resolved in layers as ruff
+does it (carbonlint.selection).
 
 Keys (kebab-case, as in pyproject.toml tools):
 
     select = ["CL1", "CL2"]           # codes or prefixes; "ALL" for every rule (default)
+    extend-select = ["CL5"]           # added to select
     ignore = ["CL107"]
+    extend-ignore = ["CL109"]         # the same as ignore (kept for ruff's users)
+    fail-on = "error"                 # error, warning, info or never: what makes exit code 1
     min-class = "basic"
     require-emissions = false
     baseline = "path/to/baseline.json" # relative to the config file
@@ -29,6 +33,8 @@ Keys (kebab-case, as in pyproject.toml tools):
                                        # *model_card*.md, *modelcard*.md); see carbonlint.discovery
     exclude = [".*", "node_modules"]   # files and folders never checked (replaces the default)
     extend-exclude = ["docs/**"]       # added to exclude
+    [extend-per-file-ignores]          # merged with per-file-ignores
+    "drafts/*.md" = ["CL4"]
 """
 
 from __future__ import annotations
@@ -39,8 +45,10 @@ from typing import Any, Iterable, NamedTuple
 from carbonlint.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from carbonlint.findings import Severity
 from carbonlint.grade import CLASSES, DEFAULT_CERTIFICATION_TAGS, DEFAULT_OPTIMIZATION_TAGS
+from carbonlint.selection import RuleSelection, code_matches, resolve
 
 FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab", "auto")
+FAIL_ON = ("error", "warning", "info", "never")
 
 
 class ConfigError(Exception):
@@ -50,8 +58,12 @@ class ConfigError(Exception):
 class Config(NamedTuple):
     """Immutable; the dict defaults are shared and never mutated."""
 
+    # The configuration file's rule selection (its layer); ``extend-ignore`` is merged into ignore.
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    # The command line's layers, applied after the file's (see carbonlint.selection).
+    cli_selections: tuple[RuleSelection, ...] = ()
     severity: dict[str, Severity] = {}  # noqa: RUF012
     per_file_ignores: dict[str, tuple[str, ...]] = {}  # noqa: RUF012
     min_class: str | None = None
@@ -66,6 +78,9 @@ class Config(NamedTuple):
     include: tuple[str, ...] = DEFAULT_INCLUDE  # file names (globs) a directory search checks
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # files and folders never checked
     extend_exclude: tuple[str, ...] = ()  # added to exclude
+    fail_on: str = "error"  # the lowest severity that makes exit code 1 ("never": none does)
+    show_estimate: bool = False  # the judging inputs on every report (--show-estimate)
+    statistics: bool = False  # counts per code instead of the findings (--statistics)
     source: str | None = None  # the file this came from, for messages
     root: str | None = None  # the directory per-file-ignores patterns are relative to
 
@@ -76,14 +91,22 @@ class Config(NamedTuple):
 
     # -- rule selection ------------------------------------------------------------------------
 
+    def selections(self) -> tuple[RuleSelection, ...]:
+        """The layers of rule selection, lowest priority first: the file's, then the CLI's."""
+        return (RuleSelection(self.select, self.extend_select, self.ignore), *self.cli_selections)
+
+    def selected(self) -> frozenset[str]:
+        """The codes that run on every card (before per-file-ignores)."""
+        return resolve(self.selections())
+
     def enabled(self, code: str, path: str | None = None) -> bool:
-        """Selected and not ignored, the longest matching prefix deciding (ties: ignored)."""
-        ignore = self.ignore + (self._file_ignores(path) if path else ())
-        chosen = _longest(code, self.select)
-        dropped = _longest(code, ignore)
-        if chosen < 0:
+        """Selected by the layers, and not ignored for ``path`` by per-file-ignores.
+
+        As in ruff, a per-file ignore applies whatever was selected, however specifically.
+        """
+        if code not in self.selected():
             return False
-        return dropped < chosen
+        return not (path and any(code_matches(code, p) for p in self._file_ignores(path)))
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         best, severity = -1, default
@@ -109,10 +132,6 @@ def _match_length(code: str, prefix: str) -> int:
     if prefix == "ALL":
         return 0
     return len(prefix) if code.startswith(prefix) else -1
-
-
-def _longest(code: str, prefixes: Iterable[str]) -> int:
-    return max((_match_length(code, p) for p in prefixes), default=-1)
 
 
 def _posix(path: str) -> str:
@@ -226,17 +245,21 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
         return ConfigError(f"{source}: {prefix}{key}: {message}")
 
     known = {
-        "select", "ignore", "severity", "per-file-ignores", "min-class", "require-emissions",
-        "baseline", "format", "optimization-tags", "certification-tags",
-        "plausibility-factor", "outlier-z", "codecarbon", "include", "exclude", "extend-exclude",
+        "select", "extend-select", "ignore", "extend-ignore", "severity", "per-file-ignores",
+        "extend-per-file-ignores", "min-class", "require-emissions", "baseline", "format",
+        "optimization-tags", "certification-tags", "plausibility-factor", "outlier-z",
+        "codecarbon", "fail-on", "include", "exclude", "extend-exclude",
     }
     values: dict[str, Any] = {"source": source, "root": root}
     for key, value in table.items():
         if key not in known:
             hint = _closest(key, known)
             raise fail(key, "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""))
-        if key in ("select", "ignore"):
-            values[key] = tuple(_codes(value, lambda m, k=key: fail(k, m)))
+        if key in ("select", "extend-select"):
+            values[key.replace("-", "_")] = tuple(_codes(value, lambda m, k=key: fail(k, m)))
+        elif key in ("ignore", "extend-ignore"):
+            # One list, as in ruff: extend-ignore only exists for configurations that extend others.
+            values["ignore"] = (*values.get("ignore", ()), *_codes(value, lambda m, k=key: fail(k, m)))
         elif key in ("include", "exclude", "extend-exclude"):
             values[key.replace("-", "_")] = globs(value, lambda m, k=key: fail(k, m))
         elif key in ("optimization-tags", "certification-tags"):
@@ -252,13 +275,18 @@ def from_mapping(table: dict[str, Any], *, source: str = "<config>", root: str |
                 except ValueError as exc:
                     raise fail(f"severity.{code}", str(exc)) from None
             values["severity"] = severities
-        elif key == "per-file-ignores":
+        elif key in ("per-file-ignores", "extend-per-file-ignores"):
             if not isinstance(value, dict):
                 raise fail(key, "must be a table of glob patterns to lists of codes")
-            values["per_file_ignores"] = {
-                pattern: tuple(_codes(codes, lambda m, k=f"per-file-ignores.{pattern}": fail(k, m)))
+            table_ = {
+                pattern: tuple(_codes(codes, lambda m, k=f"{key}.{pattern}": fail(k, m)))
                 for pattern, codes in value.items()
             }
+            values["per_file_ignores"] = merge_file_ignores(values.get("per_file_ignores", {}), table_)
+        elif key == "fail-on":
+            if value not in FAIL_ON:
+                raise fail(key, f"must be one of {', '.join(FAIL_ON)}, not {value!r}")
+            values["fail_on"] = value
         elif key == "min-class":
             if value not in CLASSES:
                 raise fail(key, f"must be one of {', '.join(CLASSES)}, not {value!r}")
@@ -316,15 +344,55 @@ def check_codes(codes: Iterable[str], fail: Any) -> None:
             raise fail(f"{code!r} is not a rule code or prefix (see 'carbonlint rules')")
 
 
-def parse_code_list(text: str, option: str) -> tuple[str, ...]:
-    """``--select CL1,CL107`` to a tuple; a bad code is a ConfigError naming the option."""
-    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+def parse_code_list(text: str | Iterable[str], option: str) -> tuple[str, ...]:
+    """``--select CL1,CL107`` (or the option repeated) to a tuple; a bad code is a ConfigError
+    naming the option."""
+    texts = [text] if isinstance(text, str) else list(text)
+    codes = tuple(c.strip().upper() for t in texts for c in t.split(",") if c.strip())
 
     def fail(message: str) -> ConfigError:
         return ConfigError(f"{option}: {message}")
 
     check_codes(codes, fail)
     return codes
+
+
+def merge_file_ignores(base: dict[str, tuple[str, ...]],
+                       more: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """``base`` with ``more``'s patterns added (codes of a pattern in both are joined)."""
+    merged = dict(base)
+    for pattern, codes in more.items():
+        merged[pattern] = (*merged.get(pattern, ()), *codes)
+    return merged
+
+
+def parse_file_ignores(texts: Iterable[str], option: str) -> dict[str, tuple[str, ...]]:
+    """``--per-file-ignores 'legacy/*:CL2,CL3'`` (repeatable) to a pattern table.
+
+    As in ruff, each comma-separated item is ``PATTERN:CODE``; an item without a pattern continues
+    the previous one, so ``legacy/*:CL2,CL3`` ignores both. The last ``:`` splits, so a pattern may
+    hold one itself (``hf://acme/*:CL2``).
+    """
+    table: dict[str, tuple[str, ...]] = {}
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{option}: {message}")
+
+    for text in texts:
+        pattern: str | None = None
+        for item in (part.strip() for part in text.split(",")):
+            if not item:
+                continue
+            if ":" in item:
+                pattern, _, item = item.rpartition(":")
+                pattern = pattern.strip()
+                item = item.strip()
+            if not pattern:
+                raise fail(f"{item!r} has no file pattern: write PATTERN:CODE, e.g. 'legacy/*:CL2'")
+            code = item.upper()
+            check_codes([code], fail)
+            table[pattern] = (*table.get(pattern, ()), code)
+    return table
 
 
 def _closest(key: str, known: Iterable[str]) -> str | None:

@@ -135,6 +135,8 @@ class CardReport:
     below_min_class: bool = False  # set by the run, which knows --min-class
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
     graded: bool = True  # False for a template (CL007): no class, never below --min-class
+    # --show-estimate: the estimate, peer group and label inputs (carbonlint.judging_details).
+    judging: dict[str, Any] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -38,7 +38,7 @@ def _finite(value: float | None) -> float | None:
 
 def card_to_dict(card: CardReport) -> dict[str, Any]:
     emissions = card.emissions_g
-    return {
+    fields = {
         "path": card.path,
         "reporting_class": card.reporting_class,
         "reporting_reason": card.reporting_reason,
@@ -54,6 +54,9 @@ def card_to_dict(card: CardReport) -> dict[str, Any]:
         "below_min_class": card.below_min_class,
         "findings": [finding_to_dict(f) for f in card.findings],
     }
+    if card.judging is not None:  # --show-estimate
+        fields["judging"] = card.judging
+    return fields
 
 
 class JsonReporter:

@@ -55,6 +55,10 @@ class TextReporter:
             if len(card.lifecycle_phases) > 1 and card.lifecycle_note:
                 grade += f"; {card.lifecycle_note}"  # only cards that report beyond training
             out.append(grade)
+            if card.judging is not None:  # --show-estimate
+                from carbonlint.judging_details import describe
+
+                out.extend(f"{path}:   {clean(line)}" for line in describe(card.judging, card.emissions_g))
             if card.below_min_class and not any(f.code == "CL210" for f in card.findings):
                 # CL210 ignored or suppressed: the failure still needs a name.
                 out.append(f"{path}: {self._paint('error:', '31')} below --min-class (reporting "

@@ -1,0 +1,124 @@
+"""``--show-estimate``: what carbonlint weighed a card's number against, also when it passes.
+
+The rules speak only when something is off; an author who wants to know *why* a number passes
+(or why nothing was judged) gets, for every card: the physical estimate with its arithmetic and
+the ratio to the reported figure, or what the estimate lacked; the peer group with its median
+and the card's robust z-score, or why there is none; the efficiency label's inputs. The same
+values the rules (CL401/CL402, CL501) and the label use, from the same Context, so this view
+cannot disagree with the findings.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carbonlint.checker import Context
+
+
+def _estimate_part(context: Context) -> dict[str, Any]:
+    estimate = context.estimate
+    if estimate is None:
+        co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+        if context.hardware is None and not any(
+                f.source == "free-text" for f in context.prose.of("hardware")):
+            lacking = "the hardware (hardware_used, or a 'Hardware Type:' line)"
+        elif co2.get("hours_used") is None and not context.prose.of("hours"):
+            lacking = "the training time (hours_used, or the hours in the text)"
+        else:
+            lacking = "a hardware name carbonlint knows and a positive number of hours"
+        return {"available": False, "lacking": lacking}
+    part: dict[str, Any] = {
+        "available": True,
+        "grams": round(estimate.grams, 3),
+        "kwh": round(estimate.kwh, 3),
+        "arithmetic": estimate.arithmetic,
+        "grid": {"g_per_kwh": estimate.grid.g_per_kwh, "name": estimate.grid.name,
+                 "world_average": estimate.grid.fallback},
+        "plausibility_factor": context.config.plausibility_factor,
+        "ratio": None,
+    }
+    reported = context.emissions_g
+    if reported is not None and reported > 0 and estimate.grams > 0:
+        part["ratio"] = round(reported / estimate.grams, 4)
+    return part
+
+
+def _peers_part(context: Context) -> dict[str, Any]:
+    from carbonlint.baselines import MAD_TO_SIGMA
+    from carbonlint.judge import peer_group
+
+    baseline = context.baseline
+    group = peer_group(context, baseline)
+    if group is None:
+        return {"available": False,
+                "lacking": "a domain (pipeline_tag) or the model's size (weights beside the card)"}
+    stats = baseline.groups[group]
+    part: dict[str, Any] = {"available": True, "group": group, "description": stats.description,
+                            "n": stats.n, "median_g": stats.quantiles_g.get("p50"), "z": None,
+                            "outlier_z": context.config.outlier_z}
+    grams = context.emissions_g
+    if grams and grams > 0 and math.isfinite(grams) and stats.log10_mad and (
+            stats.log10_median is not None):
+        part["z"] = round(MAD_TO_SIGMA * (math.log10(grams) - stats.log10_median)
+                          / stats.log10_mad, 2)
+    return part
+
+
+def judging_details(context: Context) -> dict[str, Any]:
+    """The estimate, the peer group and the label's inputs, as plain JSON-ready values."""
+    efficiency = context.efficiency
+    return {
+        "estimate": _estimate_part(context),
+        "peers": _peers_part(context),
+        "efficiency": None if efficiency is None else {
+            "label": efficiency.get("label"), "score": efficiency.get("score"),
+            "metrics": efficiency.get("metrics"), "missing": efficiency.get("missing")},
+    }
+
+
+def _grams(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if value >= 1 else f"{value:.3g}"
+
+
+def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
+    """The details as lines for the text output (without the path)."""
+    lines = []
+    estimate = details["estimate"]
+    if estimate["available"]:
+        line = f"estimate: {estimate['arithmetic']}"
+        ratio = estimate["ratio"]
+        if ratio is not None and reported_g is not None:
+            factor = estimate["plausibility_factor"]
+            times = ratio if ratio >= 1 else 1 / ratio
+            side = "above" if ratio >= 1 else "below"
+            verdict = "within" if times <= factor else "beyond"
+            line += (f"; the card's {_grams(reported_g)} g is {times:,.2f}x {side} it ({verdict} "
+                     f"the plausibility factor {factor:g})")
+        lines.append(line)
+    else:
+        lines.append(f"estimate: none, the card does not give {estimate['lacking']}")
+    peers = details["peers"]
+    if peers["available"]:
+        line = f"peers: {peers['n']:,} {peers['description']}"
+        if peers["median_g"] is not None:
+            line += f", median {_grams(peers['median_g'])} g"
+        if peers["z"] is not None:
+            verdict = "an outlier" if abs(peers["z"]) > peers["outlier_z"] else "inside"
+            line += f"; this card z = {peers['z']:+.2f} ({verdict}, threshold {peers['outlier_z']:g})"
+        lines.append(line)
+    else:
+        lines.append(f"peers: no peer group, the card does not give {peers['lacking']}")
+    efficiency = details["efficiency"]
+    if efficiency is None:
+        lines.append("efficiency: no label without emissions above zero")
+    else:
+        rated = ", ".join(f"{name} {metric['rating']} (weight {metric['weight']:g})"
+                          for name, metric in (efficiency["metrics"] or {}).items())
+        missing = ", ".join(efficiency["missing"] or []) or "nothing"
+        lines.append(f"efficiency {efficiency['label']} (score {efficiency['score']:g}): {rated}; "
+                     f"missing: {missing}")
+    return lines
