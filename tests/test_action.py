@@ -413,7 +413,7 @@ def test_inputs_never_reach_a_shell(action, installed, workspace, runner_temp) -
 
 def test_bad_inputs_are_reported(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
     run = lint(action, installed, workspace, runner_temp, **{"fail-on": "sometimes"})
-    assert run.status == 2 and "fail-on must be one of error, warning, never" in run.stdout
+    assert run.status == 2 and "fail-on must be one of error, warning, info, never" in run.stdout
     run = lint(action, installed, workspace, runner_temp, **{"min-class": "great"})
     assert run.status == 2 and "min-class must be one of" in run.stdout
     # carbonlint's own usage errors (stderr) come back as one escaped annotation, and fail the

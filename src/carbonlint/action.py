@@ -13,7 +13,8 @@ So the CLI's own stderr is captured and re-emitted as one escaped ``::error``.
 
 Exit status: 2 when carbonlint itself could not run (usage, configuration, internal error);
 otherwise per ``fail-on``: ``error`` (default) fails on an error finding, an unreadable card or a
-card below ``min-class``; ``warning`` also on warnings; ``never`` does not fail on findings.
+card below ``min-class``; ``warning`` also on warnings; ``info`` also on infos; ``never`` does not
+fail on findings (the same levels as ``carbonlint check --fail-on``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any, Iterator, Mapping, TextIO
 from carbonlint.findings import CardReport, Category, Finding, Severity, Span
 from carbonlint.formatters import Summary, reporter_for
 
-FAIL_ON = ("error", "warning", "never")
+FAIL_ON = ("error", "warning", "info", "never")  # as `carbonlint check --fail-on`
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
 
 
@@ -214,7 +215,9 @@ def run(env: Mapping[str, str]) -> int:
         return 2
     if fail_on == "never":
         return 0
-    if fail_on == "warning" and summary.warnings:
+    if fail_on in ("warning", "info") and summary.warnings:
+        return 1
+    if fail_on == "info" and summary.infos:
         return 1
     return code
 
