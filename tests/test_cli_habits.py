@@ -277,3 +277,37 @@ def test_progress_is_silent_for_short_runs() -> None:
     stream = FakeTerminal(True)
     assert list(progress.counted(range(5), stream=stream)) == list(range(5))
     assert stream.getvalue() == ""
+
+
+# -- markdown: the fix for the PR reader, escaped no more than needed ----------------------------
+
+
+def test_markdown_keeps_help_lines_and_renders_card_text_literally() -> None:
+    from markdown_it import MarkdownIt
+
+    from carbonlint.findings import CardReport, Category, Finding, Severity, Span
+    from carbonlint.formatters import Summary, reporter_for
+
+    message = ("co2_eq_emissions is 12400 g (12.4 kg); _x_ *y* [a](b) ![i](c) ~~s~~ $m$ `c` "
+               "<b>&amp; #1 {k} a__b snake_case_ @me \\ |")
+    suggestion = "write 12.4 (kg) in co2_eq_emissions.emissions_"
+    stream = io.StringIO()
+    reporter = reporter_for("markdown", stream, color=False)
+    card = CardReport(path="m/README.md", findings=[Finding(
+        code="CL106", category=Category.SCHEMA, severity=Severity.ERROR, message=message,
+        span=Span(3, 14, 3, 20), key="co2_eq_emissions", suggestion=suggestion)])
+    reporter.report(card)
+    summary = Summary()
+    summary.add(card, below_min_class=False)
+    reporter.close(summary)
+    out = stream.getvalue()
+    assert "(12.4 kg)" in out and "\\(" not in out and "co2_eq_emissions is" in out
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(out)
+    inline = [t for t in tokens if t.type == "inline"]
+    texts = ["".join(c.content for c in t.children or [] if c.type == "text").replace("@\u200b", "@")
+             for t in inline]
+    assert any(text.endswith(message) for text in texts)
+    assert f"help: {suggestion}" in texts
+    # No emphasis, strikethrough, link, image, HTML or code from the card: only carbonlint's bold.
+    card_tokens = [c for t in inline if message[:10] in t.content for c in t.children or []]
+    assert {c.type for c in card_tokens} <= {"text", "strong_open", "strong_close", "softbreak"}

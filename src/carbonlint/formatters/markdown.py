@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -142,8 +143,11 @@ class MarkdownReporter:
                           f"{escape(card.error, MESSAGE_CHARS)}\n"))
         for finding in card.findings:
             where = f"{path}:{finding.line}:{finding.column}" if finding.span else path
-            items.append((finding.severity, f"- **{finding.severity}** {finding.code} {where}: "
-                          f"{escape(finding.message, MESSAGE_CHARS)}\n"))
+            item = (f"- **{finding.severity}** {finding.code} {where}: "
+                    f"{escape(finding.message, MESSAGE_CHARS)}\n")
+            if finding.suggestion:  # the fix, for the PR reader, as the text output gives it
+                item += f"  - help: {escape(finding.suggestion, MESSAGE_CHARS)}\n"
+            items.append((finding.severity, item))
         for severity, text in items:
             entry = _Ranked((int(severity), -next(self.order)), text, len(text.encode()))
             self.findings_size, dropped = self._keep(
