@@ -224,6 +224,7 @@ class Run:
     stdout: str = ""
     stderr: str = ""
     ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # steps that only run on GitHub (the cache)
 
 
 def base_environment(workspace: Path, runner_temp: Path) -> dict[str, str]:
@@ -257,6 +258,11 @@ def run_action(action: dict[str, Any], inputs: dict[str, str], workspace: Path, 
             context["steps"][step_id] = done[step_id]
             continue
         if "uses" in step:
+            if step["uses"].startswith("actions/cache@"):
+                # Keeps pip's cache between runs: it saves time, nothing depends on it, and it
+                # needs GitHub's cache service (the cache folder's use is tested below).
+                run.skipped.append(step_id)
+                continue
             pytest.fail(f"step {step.get('name')!r} uses {step['uses']}: cannot run it here")
         files = {name: scratch / f"{number}.{name}" for name in
                  ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV", "GITHUB_PATH")}
@@ -321,7 +327,7 @@ def installed(action: dict[str, Any], workspace: Path, runner_temp: Path) -> dic
     partial = dict(action, runs=dict(action["runs"], steps=steps[: last + 1]), outputs={})
     run = run_action(partial, {}, workspace, runner_temp)
     assert run.status == 0, run.stderr[-3000:]
-    assert run.ran == ["install"]  # setup-python is skipped by default
+    assert run.ran == ["prepare", "install"]  # setup-python is skipped by default
     python = run.steps["install"]["python"]
     assert Path(python).is_file() and str(runner_temp) in python
     return run.steps
@@ -442,6 +448,47 @@ def test_outputs_are_multiline_safe(action, installed, workspace, runner_temp, t
     assert run.outputs["sarif-file"] == str(sarif)
     assert run.outputs["errors"] == "0" and "name" not in run.steps["lint"]
 
+
+
+def _install_steps(action: dict[str, Any]) -> dict[str, Any]:
+    steps = action["runs"]["steps"]
+    last = next(i for i, s in enumerate(steps) if s.get("id") == "install")
+    return dict(action, runs=dict(action["runs"], steps=steps[: last + 1]), outputs={})
+
+
+def test_pip_cache_is_keyed_on_version_python_and_dependencies(
+        action, installed, runner_temp) -> None:  # type: ignore[no-untyped-def]
+    import platform
+
+    import carbonlint
+
+    prepared = installed["prepare"]
+    assert prepared["pip-cache"] == str(runner_temp / "carbonlint-pip-cache")
+    key = prepared["key"]
+    assert key.startswith(f"carbonlint-pip-{platform.system()}-py{platform.python_version()}-"
+                          f"{carbonlint.__version__}-")
+    assert re.fullmatch(r"[0-9a-f]{12}", key.rsplit("-", 1)[1])  # the dependency list's hash
+    assert prepared["restore-prefix"] == f"carbonlint-pip-{platform.system()}-"
+    cache_step = next(s for s in action["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert cache_step["with"]["path"] == "${{ steps.prepare.outputs.pip-cache }}"
+    install = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    assert install["env"]["PIP_CACHE_DIR"] == "${{ steps.prepare.outputs.pip-cache }}"
+
+
+def test_a_version_the_index_does_not_have_says_how_to_pin(
+        action, workspace, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    runner_temp = tmp_path  # a fresh one: the shared venv already has carbonlint in it
+    # No index at all: pip fails as it would on PyPI, where carbonlint is not published.
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+    run = run_action(_install_steps(action), {"version": "0.1.0", "cache": "false"}, workspace,
+                     runner_temp)
+    assert run.status == 1 and run.skipped == []
+    assert ("::error title=carbonlint::carbonlint 0.1.0 could not be installed from the package "
+            "index. carbonlint is not published on PyPI") in run.stdout
+    run = run_action(_install_steps(action), {"version": "1; touch pwned"}, workspace, runner_temp)
+    assert run.status == 2 and "version must look like 0.1.0" in run.stdout
+    assert not list(workspace.glob("pwned*"))
 
 # -- the action file itself ---------------------------------------------------------------------
 
