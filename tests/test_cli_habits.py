@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -311,3 +312,43 @@ def test_markdown_keeps_help_lines_and_renders_card_text_literally() -> None:
     # No emphasis, strikethrough, link, image, HTML or code from the card: only carbonlint's bold.
     card_tokens = [c for t in inline if message[:10] in t.content for c in t.children or []]
     assert {c.type for c in card_tokens} <= {"text", "strong_open", "strong_close", "softbreak"}
+
+
+# -- huggingface_hub is the 'hub' extra ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["hub", "acme/model"], "carbonlint hub"),
+    (["baselines", "build", "--from-hub", "-o", "-"], "baselines build --from-hub"),
+])
+def test_hub_commands_without_huggingface_hub_say_how_to_get_it(argv: list[str], command: str,
+                                                                tmp_path: Path) -> None:
+    # A Python where huggingface_hub cannot be imported, as after `pip install carbonlint`.
+    script = ("import sys; sys.modules['huggingface_hub'] = None; from carbonlint.cli import main; "
+              f"sys.exit(main({argv!r}))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"carbonlint: error: {command} needs huggingface_hub, which is not "
+                             "installed: install carbonlint with its 'hub' extra (carbonlint[hub]), "
+                             "or pip install huggingface_hub\n")
+
+
+def test_check_runs_without_huggingface_hub(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(CAREFUL)
+    script = ("import sys; sys.modules['huggingface_hub'] = None; from carbonlint.cli import main; "
+              "sys.exit(main(['check', '--show-estimate', 'README.md']))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, check=False)
+    assert result.returncode == 0 and "reporting class awareness" in result.stdout, result.stderr
+
+
+def test_huggingface_hub_is_an_extra_not_a_dependency() -> None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert not any(d.startswith("huggingface_hub") for d in project["project"]["dependencies"])
+    assert project["project"]["optional-dependencies"]["hub"] == ["huggingface_hub>=1.0"]

@@ -93,6 +93,9 @@ def build(
     if not from_hub and (limit is not None or checkpoint is not None):
         raise click.UsageError("--limit and --checkpoint go with --from-hub")
     if from_hub:
+        from carbonlint.cli import require_huggingface_hub
+
+        require_huggingface_hub("baselines build --from-hub")
         data, summary = _build_from_hub(limit, checkpoint, timeout, quiet)
     elif csv_path is None:
         raise click.UsageError("give --from-csv FILE or --from-hub")

@@ -117,6 +117,17 @@ def lint_options(function: Any) -> Any:
     return function
 
 
+def require_huggingface_hub(command: str) -> None:
+    """``hub`` and ``baselines build --from-hub`` need huggingface_hub, an optional dependency
+    (the ``hub`` extra): without it, a usage error that says how to get it, not a traceback."""
+    try:
+        import huggingface_hub  # noqa: F401
+    except ImportError:
+        raise UsageFailure(f"{command} needs huggingface_hub, which is not installed: install "
+                           "carbonlint with its 'hub' extra (carbonlint[hub]), or pip install "
+                           "huggingface_hub") from None
+
+
 def search_options(function: Any) -> Any:
     """Options of the commands that search directories for cards (check, fix)."""
     options = [

@@ -63,11 +63,12 @@ def hub(model_ids: tuple[str, ...], author: str | None, search: str | None,
     carbonlint hub --author autotrain --filter co2_eq_emissions --limit 500 -f json.
     HF_TOKEN (for gated and private models) and HF_ENDPOINT are honoured.
     """
-    from carbonlint.cli import build_config, run_reports
+    from carbonlint.cli import build_config, require_huggingface_hub, run_reports
 
     if not model_ids and not (author or search or filters):
         raise UsageFailure("name models (MODEL_ID...), or list them with --author, --search or "
                            "--filter")
+    require_huggingface_hub("carbonlint hub")
     cfg = build_config(**options)
     from carbonlint.hub import HubClient, ListingQuery, hub_reports
 
