@@ -336,7 +336,7 @@ def installed(action: dict[str, Any], workspace: Path, runner_temp: Path) -> dic
 def lint(action: dict[str, Any], installed: dict[str, dict[str, str]], workspace: Path,
          runner_temp: Path, **inputs: str) -> Run:
     run = run_action(action, inputs, workspace, runner_temp, done=installed)
-    assert run.ran == ["lint"]
+    assert [step for step in run.ran if step != "prepare"] == ["lint"]
     return run
 
 
