@@ -383,7 +383,6 @@ def test_field_line(line: str, kind: str, value: float | str, unit: str | None, 
         "- **Carbon Emitted:** 149.2",  # no unit, no unit in the label: unknown scale
         "- **Hours used:** 8 x 36",
         "- **Hours used:** 36%",
-        "- **Hardware Type:**",
         "- **Hardware Type:** `A100`",  # inline code is not read
         "Region: here",  # unformatted generic labels are not fields
         "- Problem type: Binary Classification",

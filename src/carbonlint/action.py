@@ -69,12 +69,18 @@ def load_report(path: str) -> tuple[list[CardReport], Summary]:
             error=card.get("error"),
             findings=[_finding(f) for f in card.get("findings", [])],
             fields_present=list(card.get("fields_present") or []),
+            emissions_stated=card.get("emissions_stated"),
+            text_emissions=card.get("text_emissions"),
         )
         for card in document["files"]
     ]
     totals = document.get("summary", {})
     summary = Summary(**{name: int(totals.get(name, 0)) for name in (
         "files", "errors", "warnings", "infos", "unreadable", "below_min_class")})
+    stated = totals.get("emissions_stated") or {}
+    summary.stated_metadata = int(stated.get("metadata", 0))
+    summary.stated_text = int(stated.get("text", 0))
+    summary.stated_nowhere = int(stated.get("none", 0))
     return cards, summary
 
 

@@ -18,10 +18,12 @@ from carbonlint.findings import CardReport, Finding, Problem
 from carbonlint.grade import Grade, grade, hardware_of, understood_grams
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import all_checks, all_rules, rule_of
+from carbonlint.stated import METADATA, NOWHERE, TEXT, about_own_run, declares_base_model, is_non_answer
 
 if TYPE_CHECKING:
     from carbonlint.discovery import Tally
     from carbonlint.prose import ProseFacts
+    from carbonlint.stated import TextEmissions
 
 MAX_BODY_CHARS = 500_000  # how much of a card's Markdown text the prose reader reads
 ACCELERATOR_FIELDS = frozenset({"Hardware Type", "GPU Model"})
@@ -99,12 +101,37 @@ class Context:
 
     @functools.cached_property
     def prose_hardware(self) -> Any:
-        """The hardware a structured line of the text gives ("Hardware Type:", "GPU Model:")."""
+        """The hardware a structured line of the text gives ("Hardware Type:", "GPU Model:")
+        for the card's own training run."""
         for fact in self.prose.of("hardware"):
             # Only accelerator lines: the same list also has "CPU Model" and "RAM Size".
-            if fact.field in ACCELERATOR_FIELDS and isinstance(fact.value, str):
+            if fact.field in ACCELERATOR_FIELDS and isinstance(fact.value, str) \
+                    and self.own_run(fact) and not is_non_answer(fact.value):
                 return fact
         return None
+
+    def own_run(self, fact: Any) -> bool:
+        """Whether a hardware or hours statement of the text is about the card's own training
+        run: not the inference machine or the base model (by the words of its sentence), and in
+        a fine-tune's card (one that declares base_model) only in its environmental section,
+        since fine-tunes copy the base model's training list ("Hardware: 32 x 8 x A100")."""
+        if not about_own_run(fact):
+            return False
+        return "environmental" in fact.scope or not declares_base_model(self.card.metadata)
+
+    @functools.cached_property
+    def text_emissions(self) -> TextEmissions | None:
+        """The card's own training emissions as its text states them (see carbonlint.stated)."""
+        from carbonlint.stated import own_names, text_emissions
+
+        return text_emissions(self.prose, own_names(self.card))
+
+    @functools.cached_property
+    def emissions_stated(self) -> str:
+        """Where the card states its emissions: "metadata", "text" (only) or "none"."""
+        if self.emissions_g is not None:
+            return METADATA
+        return TEXT if self.text_emissions is not None else NOWHERE
 
     @functools.cached_property
     def hardware(self) -> str | None:
@@ -243,7 +270,28 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
         from carbonlint.judging_details import judging_details
 
         report.judging = judging_details(context)
+    if not any(p.code in _UNREADABLE for p in card.problems):
+        report.emissions_stated = context.emissions_stated
+        report.text_emissions = _text_emissions(context)
     return report
+
+
+_UNREADABLE = frozenset({"CL001", "CL002", "CL004", "CL005", "CL006"})
+
+
+def _text_emissions(context: Context) -> dict[str, Any] | None:
+    """The text's figure for the JSON output, when the metadata has none."""
+    stated = context.text_emissions
+    if stated is None or context.emissions_g is not None:
+        return None
+    fact = stated.fact if stated.fact is not None else stated.candidates[0]
+    return {
+        "emissions_g": float(fact.value) if stated.fact is not None else None,
+        "ambiguous": stated.fact is None,
+        "line": fact.span.line,
+        "text": fact.text.replace("**", ""),
+        "basis": stated.basis,
+    }
 
 
 def _fields_present(card: Card) -> list[str]:

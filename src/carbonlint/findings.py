@@ -133,6 +133,10 @@ class CardReport:
     estimate_g: float | None = None
     created_at: str | None = None  # YYYY-MM-DD, where the Hub (or a data set) says
     below_min_class: bool = False  # set by the run, which knows --min-class
+    # Where the card states its emissions: "metadata", "text" (only) or "none" (None: unread).
+    emissions_stated: str | None = None
+    # The text's own figure when only the text states it (see carbonlint.stated).
+    text_emissions: dict[str, Any] | None = None
     internal_error: bool = False  # a bug in carbonlint, not in the card: exit code 2
     graded: bool = True  # False for a template (CL007): no class, never below --min-class
     # --show-estimate: the estimate, peer group and label inputs (carbonlint.judging_details).

@@ -303,14 +303,28 @@ def edits_for(card: Card, findings: Iterable[Finding]) -> list[tuple[Finding, Ed
         fix = finding.fix
         name = _entry_of(finding)
         bounds = _entry_bounds(card, name) if fix is not None and name is not None else None
-        if fix is None or bounds is None:
+        if fix is None:
             continue
         span = fix.span
         start = _offset(starts, span.line, span.column)
         end = _offset(starts, span.end_line, span.end_column)
+        if bounds is None:
+            if name == CO2_KEY and start == end and _new_entry_place(card, start):
+                chosen.append((finding, Edit(start, end, fix.replacement)))  # the key, added
+            continue
         if bounds[0] <= start <= end <= bounds[1]:
             chosen.append((finding, Edit(start, end, fix.replacement)))
     return chosen
+
+
+def _new_entry_place(card: Card, offset: int) -> bool:
+    """Whether an insertion at ``offset`` adds a new top-level key: inside the front matter, or
+    a new front matter at the very top of a card that has none."""
+    if card.has_co2:
+        return False
+    if card.front_matter is None:
+        return offset == 0
+    return card.yaml_offset <= offset <= card.yaml_offset + len(card.front_matter)
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, list[Edit]]:
@@ -663,3 +677,34 @@ def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
             yield Outcome(path, b"", b"", report)
             continue
         yield fix_file(path, config, options, codecarbon=codecarbon, write=write, estimate=estimate)
+
+
+
+def insertion_fix(card: Card, values: dict[str, Any], description: str, *,
+                  unsafe: bool = False) -> Fix | None:
+    """A fix that adds ``co2_eq_emissions`` holding ``values`` to a card that has none: one
+    insertion (in the front matter, or a new front matter at the top), everything else kept
+    byte for byte. None when the block cannot be written as a single insertion."""
+    if card.has_co2:
+        return None
+    try:
+        new_text = fill_from_codecarbon(card, values)
+    except FixError:
+        return None
+    text = card.text
+    if len(new_text) <= len(text):
+        return None
+    start = 0
+    while start < len(text) and text[start] == new_text[start]:
+        start += 1
+    size = len(new_text) - len(text)
+    if new_text[start + size :] != text[start:]:
+        return None
+    piece = new_text[start : start + size]
+    # The same insertion can often be placed a line break earlier or later; place it where
+    # the new key belongs, inside the front matter (before its closing line).
+    limit = card.yaml_offset + len(card.front_matter) if card.front_matter is not None else 0
+    while start > limit and text[start - 1] == piece[-1]:
+        piece = piece[-1] + piece[:-1]
+        start -= 1
+    return Fix(span_of(card, start, start), piece, description, unsafe)

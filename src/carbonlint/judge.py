@@ -25,6 +25,8 @@ WEIGHT_FILES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".gguf", ".p
 def _first_fact(context: Context, kind: str) -> Any:
     """A structured line of the text first; free prose only when it says one thing."""
     facts = [f for f in context.prose.of(kind) if not isinstance(f.value, str) or kind == "hardware"]
+    if kind in ("hardware", "hours"):
+        facts = [f for f in facts if context.own_run(f)]  # not the inference laptop, not the base model
     structured = [f for f in facts if f.source != "free-text"]
     if structured:
         return structured[0]
@@ -98,7 +100,10 @@ def estimate_for(context: Context) -> Estimate | None:
     kwh = finite_number(co2.get("energy_consumed"))
     if kwh is not None and kwh > 0:
         return estimate_from_energy(kwh, location)
-    free = [str(f.value) for f in context.prose.of("hardware") if f.source == "free-text"]
+    # Only hardware that describes this card's own training run (not the base model's, not the
+    # inference machine): Context.own_run.
+    free = [str(f.value) for f in context.prose.of("hardware")
+            if f.source == "free-text" and context.own_run(f)]
     time_lines = _time_lines(context.card.body) if "ime" in context.card.body else []
     hardware_text = context.hardware  # the metadata's, else the text's Hardware Type / GPU Model
     if hardware_text is None:

@@ -33,6 +33,11 @@ class Summary:
     infos: int = 0
     unreadable: int = 0  # cards with an ``error``
     below_min_class: int = 0
+    # Where the cards state their emissions (carbonlint.stated): the share the study sees
+    # (metadata), the share it cannot see (text only), and the rest.
+    stated_metadata: int = 0
+    stated_text: int = 0
+    stated_nowhere: int = 0
 
     def add(self, report: CardReport, *, below_min_class: bool) -> None:
         from carbonlint.findings import Severity
@@ -43,6 +48,20 @@ class Summary:
         self.infos += report.count(Severity.INFO)
         self.unreadable += report.error is not None
         self.below_min_class += below_min_class
+        if report.error is None:
+            self.stated_metadata += report.emissions_stated == "metadata"
+            self.stated_text += report.emissions_stated == "text"
+            self.stated_nowhere += report.emissions_stated == "none"
+
+    def emissions_stated(self) -> dict[str, int]:
+        """The JSON form: {"metadata": n, "text": n, "none": n}."""
+        return {"metadata": self.stated_metadata, "text": self.stated_text,
+                "none": self.stated_nowhere}
+
+    def stated_line(self) -> str:
+        """"emissions stated in metadata by 2, in the text only by 10, nowhere by 48"."""
+        return (f"emissions stated in metadata by {self.stated_metadata}, in the text only by "
+                f"{self.stated_text}, nowhere by {self.stated_nowhere}")
 
 
 class Reporter(Protocol):

@@ -52,6 +52,8 @@ def card_to_dict(card: CardReport) -> dict[str, Any]:
         "created_at": card.created_at,
         "error": card.error,
         "below_min_class": card.below_min_class,
+        "emissions_stated": card.emissions_stated,
+        "text_emissions": card.text_emissions,
         "findings": [finding_to_dict(f) for f in card.findings],
     }
     if card.judging is not None:  # --show-estimate
@@ -75,6 +77,7 @@ class JsonReporter:
     def close(self, summary: Summary) -> None:
         totals = {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings,
                   "infos": summary.infos, "unreadable": summary.unreadable,
-                  "below_min_class": summary.below_min_class}
+                  "below_min_class": summary.below_min_class,
+                  "emissions_stated": summary.emissions_stated()}
         self.stream.write(("\n  " if self.count else "") + '],\n  "summary": '
                           + json.dumps(totals) + "\n}\n")

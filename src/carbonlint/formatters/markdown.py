@@ -89,7 +89,10 @@ def _row(card: CardReport, path: str) -> str:
             card.reporting_class, LABEL_CHARS)
         raw = (card.efficiency or {}).get("label")
         efficiency = escape(str(raw), LABEL_CHARS) if raw not in (None, "") else "—"
-    cells = [escape(path, PATH_CHARS), label, _grams(card.emissions_g), efficiency,
+    emissions = _grams(card.emissions_g)
+    if card.emissions_g is None and card.emissions_stated == "text":
+        emissions = "in the text only"  # the class stays on the metadata; this is beside it
+    cells = [escape(path, PATH_CHARS), label, emissions, efficiency,
              str(card.count(Severity.ERROR)), str(card.count(Severity.WARNING)),
              str(card.count(Severity.INFO))]
     return "| " + " | ".join(cells) + " |\n"
@@ -164,6 +167,8 @@ class MarkdownReporter:
             line += f"; {summary.unreadable} could not be read"
         if summary.below_min_class:
             line += f"; {summary.below_min_class} below the required class"
+        if summary.files > 1:
+            line += f"; {summary.stated_line()}"
         if self.lowest is not None:
             line += f"; lowest reporting class: **{self.lowest}**"
         write(line + ".\n\n")

@@ -193,7 +193,8 @@ class SarifReporter:
         invocation["properties"] = {"summary": {
             "files": summary.files, "errors": summary.errors, "warnings": summary.warnings,
             "infos": summary.infos, "unreadable": summary.unreadable,
-            "below_min_class": summary.below_min_class}}
+            "below_min_class": summary.below_min_class,
+            "emissions_stated": summary.emissions_stated()}}
         tail = json_dumps([invocation], indent=2).replace("\n", "\n      ")
         self.stream.write(("\n      " if self.count else "") + '],\n      "invocations": '
                           + tail + "\n    }\n  ]\n}\n")

@@ -54,6 +54,8 @@ class TextReporter:
                 grade += f"; efficiency {card.efficiency['label']}"
             if len(card.lifecycle_phases) > 1 and card.lifecycle_note:
                 grade += f"; {card.lifecycle_note}"  # only cards that report beyond training
+            if card.emissions_stated == "text":
+                grade += "; emissions stated in the text only"
             out.append(grade)
             if card.judging is not None:  # --show-estimate
                 from carbonlint.judging_details import describe
@@ -75,4 +77,6 @@ class TextReporter:
             line += f"; {summary.unreadable} could not be read"
         if summary.below_min_class:
             line += f"; {summary.below_min_class} below --min-class"
+        if summary.files > 1:
+            line += f"; {summary.stated_line()}"
         self.stream.write(line + ".\n")

@@ -66,6 +66,11 @@ def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fa
     text, span = body.located(start, end)
     cleaned = _clean(text)
     if not cleaned:
+        # The template's own lists leave a field empty ("- **Hardware Type:**") as often as
+        # they leave its placeholder: the same unfilled field. A plain "Region:" with nothing
+        # after it is more likely a heading-like line than a field.
+        if source in ("hub-template", "sentence-transformers") and not text.strip(" \t*_"):
+            return Fact("placeholder", "", text, None, None, source, field, span)
         return None
     if is_placeholder(cleaned):
         return Fact("placeholder", cleaned, text, None, None, source, field, span)

@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from carbonlint.prose.body import Body
 from carbonlint.prose.model import Fact
 from carbonlint.prose.patterns import regexes
+from carbonlint.prose.scope import cues as cues_of
 from carbonlint.prose.training_run import hardware_facts, hours_facts
 from carbonlint.prose.units import normalised_unit, quantity_fact
 
@@ -56,7 +57,7 @@ def _free_quantities(body: Body) -> list[Fact]:
             continue
         fact = quantity_fact(body, match, stop, kind, normalised_unit(unit), "free-text", None)
         if fact is not None:
-            facts.append(fact)
+            facts.append(fact._replace(scope=cues_of(body, match.start(), stop)))
     return facts
 
 

@@ -14,7 +14,10 @@ class Fact(NamedTuple):
     ``cloud_provider``, ``training_type``, ``no_training`` (the text says nothing was trained)
     or ``placeholder``. ``value`` is grams, kWh or hours
     (converted from the written unit) for the numeric kinds, the text for the others.
-    ``span`` covers ``text`` exactly, on one line.
+    ``span`` covers ``text`` exactly, on one line. ``scope`` holds the cues of the sentence a
+    free-text fact stands in (see :mod:`carbonlint.prose.scope`), ``environmental`` for a fact
+    of the environmental section, and ``table``/``total``/``market``/``location`` for a table's
+    figure (see :mod:`carbonlint.prose.tables`).
     """
 
     kind: str
@@ -25,12 +28,17 @@ class Fact(NamedTuple):
     source: str
     field: str | None
     span: Span
+    scope: frozenset[str] = frozenset()
 
 
 class ProseFacts(NamedTuple):
     facts: tuple[Fact, ...]
     # The heading of the card's environmental section, if it has one.
     environmental_section: Span | None = None
+    # Emissions figures in tables (one per row of an emissions column). Kept apart from
+    # ``facts``: a table row is often another model's figure, and only carbonlint.stated,
+    # which knows the card's model, decides which row is the card's own.
+    tables: tuple[Fact, ...] = ()
 
     def of(self, kind: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.kind == kind]

@@ -42,7 +42,7 @@ TIME_UNIT = r"(?P<time>hours?|hrs?|h|minutes?|mins?|days?|weeks?|wks?)(?!\w)"
 # afterwards against _LABEL_PREFIX: optional groups tried on every line cost more.
 _LABEL = (
     r"(?P<prefix>[ \t*+_0-9.)-]*)(?P<label>{labels})"
-    r"(?:[ \t]*\((?P<hint>[^()\n]{0,40})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
+    r"(?:[ \t]*\((?P<hint>[^()\n]{0,120})\))?(?:[ \t]*(?P<close1>\*\*|__))?[ \t]*:"
     r"(?P<close2>[ \t]*(?:\*\*|__))?(?P<value>[^\n]*)"
 )
 _LABEL_PREFIX = r"[ \t]*(?:(?:[-*+]|[0-9]{1,3}[.)])[ \t]+)?(?:(?P<open>\*\*|__)[ \t]*)?"
@@ -92,7 +92,8 @@ class _Regexes:
     @cached_property
     def quantity(self) -> re.Pattern[str]:
         # Mass and energy in one pass: both start with a number.
-        return _compile(NUM + GAP + f"(?:{MASS_UNIT}|{ENERGY_UNIT})")
+        # "**11,390** tons CO2eq": the number's bold may close before its unit.
+        return _compile(NUM + r"(?:\*\*|__)?" + GAP + f"(?:{MASS_UNIT}|{ENERGY_UNIT})")
 
     @cached_property
     def mass_after(self) -> re.Pattern[str]:
@@ -111,7 +112,7 @@ class _Regexes:
     def marker(self) -> re.Pattern[str]:
         # "CO2", "CO2eq", "CO2-eq", "CO₂e", "of CO2 equivalent", "carbon dioxide", "carbon".
         return _compile(
-                r"[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
+                r"(?:\*\*|__)?[ \t\u00a0]{0,2}(?:of[ \t]+)?(?:co2|co\u2082|carbon[ \t]+dioxide|carbon)"
                 r"(?:[ \t]?-?[ \t]?(?:equivalents?|equiv\b\.?|eq\b|e\b))?(?!\w)"
             )
 
@@ -155,7 +156,7 @@ class _Regexes:
                 r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
                 r"|not[ \t]+(?:specified|available|known|reported)"
                 r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
-                r"|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
+                r"|nan|none|null|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
             )
 
     @cached_property

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from carbonlint.findings import Span
 from carbonlint.prose.body import Body
 from carbonlint.prose.fields import template_facts
 from carbonlint.prose.free_text import free_text_facts
-from carbonlint.prose.model import ProseFacts
+from carbonlint.prose.model import Fact, ProseFacts
 from carbonlint.prose.patterns import regexes
 from carbonlint.prose.statements import no_training_facts, places_after_figures, training_type_facts
+from carbonlint.prose.scope import heading_tags
+from carbonlint.prose.tables import table_facts
 
 
-def _environmental_heading(body: Body) -> Span | None:
-    """The first ATX heading about environmental impact, carbon or emissions."""
+def _environmental_section(body: Body) -> tuple[Span, int] | None:
+    """The first ATX heading about environmental impact, carbon or emissions, and the file
+    line where its section ends (the next heading of the same or a higher level; exclusive)."""
     rx = regexes()
+    found: tuple[Span, int] | None = None
+    end_line = body.first_line + len(body.lines)
     for match in body.line_starts(rx.heading, rx.first_heading):
+        heading = match.group()
+        level = len(heading.lstrip("\n ")) - len(heading.lstrip("\n ").lstrip("#"))
+        if found is not None:
+            if level <= found[1]:
+                start = match.start() + len(heading) - len(heading.lstrip("\n "))
+                end_line = body.located(start, start)[1].line
+                break
+            continue
         title = match["title"]
         if title and rx.environmental.search(title):
-            heading = match.group()
             start = match.start() + len(heading) - len(heading.lstrip("\n "))
             end = match.end() - (len(heading) - len(heading.rstrip(" \t")))
-            return body.located(start, end)[1]
-    return None
+            found = (body.located(start, end)[1], level)
+    if found is None:
+        return None
+    return found[0], end_line
 
 
 def extract(body: str, first_line: int = 1) -> ProseFacts:
@@ -45,9 +61,46 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     figures = [fact for fact in fields + free if fact.kind == "emissions_g"]
     said = training_type_facts(parsed) + no_training_facts(parsed)
     said += places_after_figures(parsed, figures)
-    facts = sorted(fields + free + said,
-                   key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
-    return ProseFacts(tuple(facts), _environmental_heading(parsed))
+    facts = _under_headings(parsed, fields + free + said)
+    facts.sort(key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
+    tables = table_facts(parsed)
+    section = _environmental_section(parsed)
+    if section is None:
+        return ProseFacts(tuple(facts), None, tuple(tables))
+    heading, end_line = section
+    return ProseFacts(_in_section(facts, heading.line, end_line), heading,
+                      _in_section(tables, heading.line, end_line))
+
+
+def _under_headings(body: Body, facts: list[Fact]) -> list[Fact]:
+    """The facts, hardware and hours under an inference or requirements heading tagged so:
+    "### Deploying Requirements" then "- **GPU**: NVIDIA V100 or A100" is not the training
+    run's hardware."""
+    if not any(fact.kind in ("hardware", "hours") for fact in facts) or "#" not in body.text:
+        return facts
+    rx = regexes()
+    headings = []
+    for match in body.line_starts(rx.heading, rx.first_heading):
+        start = match.start() + len(match.group()) - len(match.group().lstrip("\n "))
+        headings.append((body.located(start, start)[1].line, heading_tags(match["title"] or "")))
+    if not any(tags for _, tags in headings):
+        return facts
+    lines = [line for line, _ in headings]
+    tagged = []
+    for fact in facts:
+        index = bisect_right(lines, fact.span.line) - 1
+        tags = headings[index][1] if index >= 0 and fact.kind in ("hardware", "hours") else None
+        tagged.append(fact._replace(scope=fact.scope | tags) if tags else fact)
+    return tagged
+
+
+def _in_section(facts: list[Fact], first: int, end: int) -> tuple[Fact, ...]:
+    """The facts, those of the environmental section (lines ``first`` to ``end``) tagged so."""
+    return tuple(
+        fact._replace(scope=fact.scope | {"environmental"}) if first < fact.span.line < end
+        else fact
+        for fact in facts
+    )
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from carbonlint.prose.body import Body
 from carbonlint.prose.model import Fact
 from carbonlint.prose.patterns import regexes
+from carbonlint.prose.scope import cues
 from carbonlint.prose.units import normalised_unit, quantity_fact
 
 
@@ -22,7 +23,7 @@ def hours_facts(body: Body) -> list[Fact]:
             fact = quantity_fact(body, match, match.end(), "hours", normalised_unit(match["time"]),
                                  "free-text", None)
             if fact is not None:
-                facts.append(fact)
+                facts.append(fact._replace(scope=cues(body, match.start(), match.end())))
     return facts
 
 
@@ -41,5 +42,6 @@ def hardware_facts(body: Body) -> list[Fact]:
     facts = []
     for start, end in counted + slices:
         text, span = body.located(start, end)
-        facts.append(Fact("hardware", text, text, None, None, "free-text", None, span))
+        facts.append(Fact("hardware", text, text, None, None, "free-text", None, span,
+                          cues(body, start, end)))
     return facts

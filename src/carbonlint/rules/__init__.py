@@ -24,8 +24,8 @@ from carbonlint.findings import Category, Problem, Severity
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
-FAMILIES = ("parse", "schema", "values", "reporting", "estimate_offer", "consistency", "codecarbon",
-            "plausibility", "lifecycle", "efficiency")
+FAMILIES = ("parse", "schema", "values", "reporting", "text_emissions", "estimate_offer", "consistency",
+            "codecarbon", "plausibility", "lifecycle", "efficiency")
 
 
 @functools.lru_cache(maxsize=None)

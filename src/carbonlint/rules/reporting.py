@@ -494,11 +494,15 @@ def template_placeholders(context: Context) -> Iterator[Problem]:
     yield Problem(
         "CL208",
         f"the Environmental Impact section is unfilled: {fields} still say "
-        f"'{placeholders[0].text}'",
+        f"{_shown(placeholders[0].text)}",
         span=placeholders[0].span,
         suggestion="fill the fields (CodeCarbon or the ML CO2 Impact calculator give them) or "
         "remove the section",
     )
+
+
+def _shown(text: str) -> str:
+    return f"'{text}'" if text.strip() else "nothing"
 
 
 @check("CL200")

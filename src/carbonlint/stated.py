@@ -1,0 +1,204 @@
+"""Where a card states its training emissions: in the metadata, in its text only, or nowhere;
+and, for the text, which figure is the card's own.
+
+The reporting class stays defined on the metadata (``co2_eq_emissions``), as the Hub's filters
+and Castaño et al.'s study read it. This module gives the state beside it, so that a run over
+many cards can count what the study could not see: the cards that report in their text.
+
+Precision first. A figure of the text counts as the card's own when it is
+
+* on a structured line (the Hub template's "Carbon Emitted", Sentence-Transformers' list,
+  AutoTrain's "CO2 Emissions (in grams)", a "Carbon Emitted:" line), or
+* in a table, on the row of the card's own model (matched by name), or the only row, or
+* in a sentence about training (or in the environmental section) that compares it with nothing,
+  is not a total over several models, and is not the market-based figure.
+
+Totals over several models, rows of other models and figures that disagree with each other make
+the statement *ambiguous*: the card reports in its text, but no single number can be taken as
+its own. Where the text gives a location-based and a market-based figure, the location-based one
+is taken (it measures what the training emitted; the market-based one nets out purchased
+certificates), and the finding says so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+
+if TYPE_CHECKING:
+    from carbonlint.card import Card
+    from carbonlint.prose import Fact, ProseFacts
+
+METADATA, TEXT, NOWHERE = "metadata", "text", "none"
+STATES = (METADATA, TEXT, NOWHERE)
+STRUCTURED_SOURCES = frozenset({"hub-template", "sentence-transformers", "autotrain"})
+# Sentences about something else than this model's training.
+_OTHER = frozenset({"comparison", "inference", "base"})
+
+
+class TextEmissions(NamedTuple):
+    """What the text says about the card's own training emissions."""
+
+    fact: Fact | None  # the card's own figure; None when ambiguous
+    candidates: tuple[Fact, ...]  # the figures that make it ambiguous (or the chosen one)
+    why: str  # why it is ambiguous, or how the figure was chosen ("" when plainly stated)
+    market: Fact | None = None  # a market-based figure left aside for the location-based one
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.fact is None
+
+    @property
+    def basis(self) -> str | None:
+        """"location-based" when the text gave both accountings and that one was taken."""
+        if self.fact is not None and (self.market is not None or "location" in self.fact.scope):
+            return "location-based"
+        return None
+
+
+def is_structured(fact: Fact) -> bool:
+    return fact.source in STRUCTURED_SOURCES or (fact.source == "free-text" and fact.field is not None)
+
+
+def name_tokens(text: str) -> list[str]:
+    """"Meta-Llama-3.1-8B-Instruct" -> meta, llama, 3, 1, 8b, instruct."""
+    return re.findall(r"[a-z]+|[0-9]+[a-z]?", text.lower())
+
+
+def own_names(card: Card) -> list[str]:
+    """The names the card goes by: model_name and model-index in the metadata, the Hub id, the
+    folder of a README.md, the file name of another card, and the first top-level heading."""
+    names: list[str] = []
+    metadata = card.metadata if isinstance(card.metadata, dict) or hasattr(card.metadata, "get") else {}
+    value = metadata.get("model_name")
+    if isinstance(value, str):
+        names.append(value)
+    index = metadata.get("model-index")
+    if isinstance(index, list) and index and isinstance(index[0], dict):
+        value = index[0].get("name")
+        if isinstance(value, str):
+            names.append(value)
+    hub = getattr(card, "hub_info", None)
+    if hub is not None and isinstance(getattr(hub, "model_id", None), str):
+        names.append(hub.model_id.rsplit("/", 1)[-1])
+    path = card.path.replace("\\", "/")
+    folder, base = os.path.split(path)
+    lower = base.lower()
+    if lower == "readme.md" or "model_card" in lower or "modelcard" in lower:
+        if folder:
+            names.append(os.path.basename(folder))  # a model repository's folder
+    elif lower.endswith(".md"):
+        names.append(base[:-3])
+    heading = re.search(r"^#[ \t]+([^\n#][^\n]*)$", card.body, re.M)
+    if heading:
+        names.append(heading.group(1))
+    return names
+
+
+def _own_rows(rows: list[Fact], names: Iterable[str]) -> list[Fact]:
+    """The rows of the card's model: those whose label's every part is in one of the names
+    ("Llama 3 8B" in "Meta-Llama-3-8B-Instruct"), sizes included. Names are tried in order;
+    a name that fits the labels of several models ("Llama 3 8B and 70B") decides nothing."""
+    for name in names:
+        tokens = set(name_tokens(name))
+        labels = {row.field for row in rows
+                  if name_tokens(row.field or "") and set(name_tokens(row.field or "")) <= tokens}
+        if len(labels) == 1:
+            return [row for row in rows if row.field in labels]
+    return []
+
+
+def _tolerance(fact: Fact) -> float:
+    from carbonlint.units import GRAMS_PER_UNIT
+
+    unit = GRAMS_PER_UNIT.get(fact.unit or "g", 1.0)
+    half_digit = 0.5 * 10 ** -(fact.decimals or 0) * unit if fact.decimals is not None else 0.0
+    return max(half_digit, 0.005 * abs(float(fact.value)), 1e-12)
+
+
+def same_figure(a: Fact, b: Fact) -> bool:
+    return abs(float(a.value) - float(b.value)) <= max(_tolerance(a), _tolerance(b))
+
+
+def text_emissions(prose: ProseFacts, names: Iterable[str]) -> TextEmissions | None:
+    """The card's own training emissions as its text states them; None when the text states
+    none (or only figures about something else)."""
+    names = list(names)
+    own_lines: list[Fact] = []
+    own_free: list[Fact] = []
+    aggregates: list[Fact] = []
+    totals: list[Fact] = []
+    rows: list[Fact] = []
+    market: Fact | None = None
+    for fact in prose.facts + prose.tables:
+        if fact.kind != "emissions_g" or isinstance(fact.value, str):
+            continue
+        scope = fact.scope
+        if scope & _OTHER:
+            continue
+        if "market" in scope:
+            market = market or fact
+            continue
+        if fact.source == "table":
+            (totals if "total" in scope else rows).append(fact)
+        elif is_structured(fact):
+            own_lines.append(fact)
+        elif "aggregate" in scope:
+            aggregates.append(fact)
+        elif "training" in scope or "environmental" in scope:
+            own_free.append(fact)
+    own_rows = _own_rows(rows, names)
+    if not own_rows and len({row.field for row in rows}) == 1:
+        own_rows = rows  # a table of one model is that model's
+    other_rows = [row for row in rows if row not in own_rows]
+    # A sentence that repeats a table's total, or another model's row, is not this model's.
+    for fact in list(own_free):
+        if any(same_figure(fact, total) for total in totals):
+            own_free.remove(fact)
+            aggregates.append(fact)
+        elif any(same_figure(fact, row) for row in other_rows):
+            own_free.remove(fact)
+    own = own_lines + own_rows + own_free
+    if own:
+        first = own[0]
+        disagreeing = [fact for fact in own[1:] if not same_figure(first, fact)]
+        if not disagreeing:
+            return TextEmissions(first, (first,), "", market)
+        return TextEmissions(None, (first, *disagreeing),
+                             "the text gives different figures", market)
+    if aggregates or totals or other_rows:
+        # A sentence that repeats a table's total is said once, by the table.
+        said = [f for f in aggregates if not any(same_figure(f, total) for total in totals)]
+        figures = tuple(dict.fromkeys(totals + said + other_rows))
+        return TextEmissions(None, figures, "the text gives a total for several models, not this "
+                             "model's own figure", market)
+    return None
+
+
+# -- hardware and hours of the card's own training run ---------------------------------------------
+
+# Words that do not name a device: "GPU", "GPU Power", "1 x GPU", "NVIDIA".
+_GENERIC = frozenset({
+    "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "power", "nvidia", "amd", "intel", "hardware",
+    "graphics", "card", "cards", "accelerator", "accelerators", "single", "one", "a", "an", "the",
+    "used", "type", "local", "machine", "x", "with", "and", "or", "of", "on", "cuda", "cluster",
+    "server", "servers", "node", "nodes", "device", "devices",
+})
+
+
+def is_non_answer(value: str) -> bool:
+    """A hardware value that names no device ("GPU", "GPU Power", "1 GPU", "Nvidia")."""
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return not [word for word in words if word not in _GENERIC and not word.isdigit()]
+
+
+def about_own_run(fact: Fact) -> bool:
+    """A hardware or hours statement about the card's own training run: not the inference
+    machine, not the base model's, not a comparison."""
+    return not fact.scope & _OTHER
+
+
+def declares_base_model(metadata: Any) -> bool:
+    value = metadata.get("base_model") if hasattr(metadata, "get") else None
+    return bool(value) and not isinstance(value, bool)
