@@ -53,6 +53,16 @@ EXPECTED = {
     # Metadata and the template's long-label figure fourfold apart.
     "fourfold/README.md": ("awareness", "metadata", None,
                            [("CL202", 3), ("CL204", 3), ("CL301", 4)]),
+    # CodeCarbon's kilograms labelled grams: 0.0457 "g" for 0.134 kWh is 0.34 g/kWh.
+    "st-codecarbon-slip/README.md": ("context", "text", 0.0457,
+                                     [("CL211", 17), ("CL313", 17), ("CL207", 22)]),
+    # 35 kWh in six minutes on one desktop GPU.
+    "energy-impossible/README.md": ("context", "text", 12_000.0,
+                                    [("CL207", 11), ("CL405", 13), ("CL211", 14)]),
+    # "2.3 tons" for 5.1 kWh: kilograms.
+    "tons-that-are-kg/README.md": ("unknown", "text", 2_300_000.0, [("CL211", 11), ("CL313", 11)]),
+    # An energy under "Carbon Emitted" is not emissions.
+    "kwh-as-emissions/README.md": ("context", "none", None, [("CL207", 9), ("CL312", 11)]),
 }
 
 
@@ -307,7 +317,7 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 def test_json_gives_the_state_per_card_and_the_shares_in_the_summary() -> None:
     result = _cli("check", "-f", "json", str(CARDS))
     document = json.loads(result.stdout)
-    assert document["summary"]["emissions_stated"] == {"metadata": 1, "text": 7, "none": 3}
+    assert document["summary"]["emissions_stated"] == {"metadata": 1, "text": 10, "none": 4}
     states = {Path(f["path"]).parent.name: f["emissions_stated"] for f in document["files"]}
     assert states["fourfold"] == "metadata" and states["Orca-7B"] == "text"
     assert states["compare-only"] == "none"
@@ -321,14 +331,14 @@ def test_text_and_markdown_show_the_state_beside_the_class() -> None:
     text = _cli("check", str(CARDS)).stdout.splitlines()
     assert (f"{CARDS / 'zephyr-mini/README.md'}: reporting class unknown (no emissions and no "
             "hardware reported); emissions stated in the text only") in text
-    assert text[-1] == ("0 errors, 7 warnings, 6 infos in 11 cards; emissions stated in metadata "
-                        "by 1, in the text only by 7, nowhere by 3.")
+    assert text[-1] == ("0 errors, 14 warnings, 9 infos in 15 cards; emissions stated in metadata "
+                        "by 1, in the text only by 10, nowhere by 4.")
     markdown = _cli("check", "-f", "markdown", str(CARDS)).stdout
-    assert "emissions stated in metadata by 1, in the text only by 7, nowhere by 3" in markdown
+    assert "emissions stated in metadata by 1, in the text only by 10, nowhere by 4" in markdown
     assert "| unknown | in the text only |" in markdown
     sarif = json.loads(_cli("check", "-f", "sarif", str(CARDS)).stdout)
     summary = sarif["runs"][0]["invocations"][0]["properties"]["summary"]
-    assert summary["emissions_stated"] == {"metadata": 1, "text": 7, "none": 3}
+    assert summary["emissions_stated"] == {"metadata": 1, "text": 10, "none": 4}
 
 
 def test_hub_counts_the_cards_that_report_in_their_text(tmp_path: Path) -> None:
@@ -346,3 +356,34 @@ def test_hub_counts_the_cards_that_report_in_their_text(tmp_path: Path) -> None:
     states = {f["path"]: f["emissions_stated"] for f in document["files"]}
     assert states == {"hf://acme/nimbus": "text", "hf://acme/measured": "metadata",
                       "hf://acme/silent": "none"}
+
+
+def test_unit_slip_messages_and_no_fix_for_a_suspect_figure() -> None:
+    findings = {f.code: f for f in report_for("st-codecarbon-slip/README.md").findings}
+    assert findings["CL313"].message == (
+        "the text's emissions 'Carbon Emitted: 0.0457' on line 17 look like a unit slip: for "
+        "0.134 kWh (the text's 'Energy Consumed: 0.134 kWh' on line 16) it is 0.341 g CO2e per "
+        "kWh, which no grid has; read as kilograms it is 341 g per kWh")
+    assert findings["CL211"].fix is None
+    assert findings["CL211"].suggestion.startswith("correct the unit first (CL313), then add")
+    (tons,) = [f for f in report_for("tons-that-are-kg/README.md").findings if f.code == "CL313"]
+    assert tons.message.endswith("read as kilograms it is 451 g per kWh")
+
+
+def test_energy_beyond_what_the_hardware_can_draw() -> None:
+    (finding,) = [f for f in report_for("energy-impossible/README.md").findings if f.code == "CL405"]
+    assert finding.message == (
+        "the text's 'Energy Consumed: 35 kWh' on line 13 is 35 kWh, but 1 x RTX 3090 (350 W) for "
+        "0.1 h can draw at most about 0.14 kWh (rated power x hours x 4)")
+    # The metadata's energy_consumed is judged the same way.
+    text = ("---\nco2_eq_emissions:\n  emissions: 15400\n  energy_consumed: 35\n"
+            "  hardware_used: 1 x P100\n  hours_used: 2\n---\n# m\n")
+    assert [(f.code, f.line) for f in report_of(text) if f.code == "CL405"] == [("CL405", 4)]
+    plausible = text.replace("energy_consumed: 35", "energy_consumed: 0.35")
+    assert [f.code for f in report_of(plausible) if f.code == "CL405"] == []
+
+
+def test_energy_under_an_emissions_label_is_not_emissions() -> None:
+    (finding,) = [f for f in report_for("kwh-as-emissions/README.md").findings if f.code == "CL312"]
+    assert finding.message == ("the text's 'Carbon Emitted: 0.21 kWh' on line 11 is an energy, "
+                               "not a mass of CO2")

@@ -115,10 +115,7 @@ def estimate_for(context: Context) -> Estimate | None:
     hardware = parse_hardware(hardware_text) if hardware_text else []
     stated = [h for text in free + [t for _, t in time_lines] for h in parse_hardware(text)]
     hardware = [_count_from_text(device, stated) for device in hardware]
-    hours = _hours_used(co2.get("hours_used"))
-    if hours is None:
-        fact = _first_fact(context, "hours")
-        hours = finite_number(fact.value) if fact is not None else None
+    hours = own_hours(context)
     if hours is None and hardware_text:
         hours = duration_in_text(hardware_text)
     if hours is None and len({h for h, _ in time_lines}) == 1:
@@ -126,6 +123,17 @@ def estimate_for(context: Context) -> Estimate | None:
     if not hardware or hours is None or hours <= 0:
         return None
     return estimate(hardware, hours, location)
+
+
+def own_hours(context: Context) -> float | None:
+    """The training run's hours: hours_used (with its unit, if written), else the text's (a
+    structured line first; only statements about the card's own run)."""
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    hours = _hours_used(co2.get("hours_used"))
+    if hours is None:
+        fact = _first_fact(context, "hours")
+        hours = finite_number(fact.value) if fact is not None else None
+    return hours
 
 
 def _hours_used(value: Any) -> float | None:

@@ -110,6 +110,13 @@ def _field_quantity(
     else:
         after, group = rx.time_after, "time"
     unit_match = after.match(folded, number.end(), end)
+    if unit_match is None and kind == "emissions_g":
+        # "Carbon Emitted: 0.5 kWh": an energy under an emissions label is kept as what it is,
+        # an energy (its field says where it was written), for a rule to point out.
+        energy = rx.energy_after.match(folded, number.end(), end)
+        if energy is not None and not rx.rate.match(folded, energy.end(), end):
+            return quantity_fact(body, number, energy.end(), "energy_kwh",
+                                 normalised_unit(energy["energy"]), source, field)
     if unit_match is not None:
         stop = unit_match.end()
         if kind == "emissions_g":

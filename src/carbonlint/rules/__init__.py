@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from carbonlint.checker import Context
 
 FAMILIES = ("parse", "schema", "values", "reporting", "text_emissions", "estimate_offer", "consistency",
-            "codecarbon", "plausibility", "lifecycle", "efficiency")
+            "codecarbon", "plausibility", "text_figures", "lifecycle", "efficiency")
 
 
 @functools.lru_cache(maxsize=None)

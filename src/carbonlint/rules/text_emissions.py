@@ -156,16 +156,26 @@ def emissions_only_in_text(context: Context) -> Iterator[Problem]:
                       "nets out purchased certificates and is left aside")
         basis += ")"
     source = source_text(fact)
+    suspect = _suspect(context)
+    how = ("correct the unit first (CL313), then " if suspect else "")
     yield Problem(
         "CL211",
         f"the card's text states its training emissions, {where(fact)}: {grams(float(fact.value))}"
         f"{basis}; co2_eq_emissions is not set, so the Hub's filters and studies that read the "
         "metadata miss it",
         span=fact.span, key=CO2_KEY,
-        suggestion=f"add 'co2_eq_emissions: {{emissions: {number}, source: \"{source}\"}}' to the "
-        "front matter (carbonlint fix --unsafe-fixes writes it)",
-        fix=_block_fix(context, fact, source),
+        suggestion=(f"{how}add 'co2_eq_emissions: {{emissions: {number}, source: \"{source}\"}}' "
+                    "to the front matter"
+                    + ("" if suspect else " (carbonlint fix --unsafe-fixes writes it)")),
+        # A figure that reads as a unit slip (CL313) is not written into the metadata.
+        fix=None if suspect else _block_fix(context, fact, source),
     )
+
+
+def _suspect(context: Context) -> bool:
+    from carbonlint.rules.text_figures import text_unit_slip
+
+    return text_unit_slip(context) is not None
 
 
 def _block_fix(context: Context, fact: Fact, source: str) -> Fix | None:
