@@ -103,12 +103,15 @@ class Context:
     def prose_hardware(self) -> Any:
         """The hardware a structured line of the text gives ("Hardware Type:", "GPU Model:")
         for the card's own training run."""
-        for fact in self.prose.of("hardware"):
-            # Only accelerator lines: the same list also has "CPU Model" and "RAM Size".
-            if fact.field in ACCELERATOR_FIELDS and isinstance(fact.value, str) \
-                    and self.own_run(fact) and not is_non_answer(fact.value):
-                return fact
-        return None
+        # Only accelerator lines: the same list also has "CPU Model" and "RAM Size".
+        facts = [fact for fact in self.prose.of("hardware")
+                 if fact.field in ACCELERATOR_FIELDS and isinstance(fact.value, str)
+                 and self.own_run(fact) and not is_non_answer(fact.value)]
+        # The environmental section's line first: its "Hours used" are for that hardware (the
+        # Stable Diffusion cards give "Hardware: 32 x 8 x A100" for the training and "Hardware
+        # Type: A100 PCIe 40GB" beside 150,000 GPU-hours in the section).
+        in_section = [fact for fact in facts if "environmental" in fact.scope]
+        return (in_section or facts or [None])[0]
 
     def own_run(self, fact: Any) -> bool:
         """Whether a hardware or hours statement of the text is about the card's own training

@@ -196,8 +196,10 @@ def text_unit_slip(context: Context) -> str | None:
     if estimate is None or estimate.grams <= 0:
         return None
     ratio = grams / estimate.grams
-    factor = context.config.plausibility_factor
-    if 1000 / factor <= ratio <= 1000 * factor or 1 / (1000 * factor) <= ratio <= factor / 1000:
+    # Tighter than CL401's band: the estimate from a text's hardware and hours is rougher
+    # (GPU-hours read as wall-clock hours, a count written two ways), so only a figure that a
+    # factor of 1000 brings within 3 times of the estimate is called a slip.
+    if 1000 / 3 <= ratio <= 3000 or 1 / 3000 <= ratio <= 3 / 1000:
         direction = "more" if ratio > 1 else "less"
         times = ratio if ratio > 1 else 1 / ratio
         return (f"it is {times:,.0f} times {direction} than the estimate from the card's own "
