@@ -61,16 +61,20 @@ def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fa
     end = match.end("value")
     # Blanked comments and code are spaces by now, so this also trims them off the value.
     value = body.text[start:end]
+    if not value.strip(" \t"):
+        # The template's own lists leave a field empty ("- **Hardware Type:**") as often as
+        # they leave its placeholder: the same unfilled field. A value hidden in code or a
+        # comment is not empty, and a plain "Region:" with nothing after it is more likely a
+        # heading-like line than a field.
+        written, _ = body.located(start, end)
+        if source in ("hub-template", "sentence-transformers") and not written.strip(" \t"):
+            return Fact("placeholder", "", "", None, None, source, field, body.located(end, end)[1])
+        return None
     start += len(value) - len(value.lstrip(" \t"))
     end -= len(value) - len(value.rstrip(" \t"))
     text, span = body.located(start, end)
     cleaned = _clean(text)
     if not cleaned:
-        # The template's own lists leave a field empty ("- **Hardware Type:**") as often as
-        # they leave its placeholder: the same unfilled field. A plain "Region:" with nothing
-        # after it is more likely a heading-like line than a field.
-        if source in ("hub-template", "sentence-transformers") and not text.strip(" \t*_"):
-            return Fact("placeholder", "", text, None, None, source, field, span)
         return None
     if is_placeholder(cleaned):
         return Fact("placeholder", cleaned, text, None, None, source, field, span)

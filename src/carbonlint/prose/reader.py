@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from carbonlint.findings import Span
@@ -15,13 +16,13 @@ from carbonlint.prose.scope import heading_tags
 from carbonlint.prose.tables import table_facts
 
 
-def _environmental_section(body: Body) -> tuple[Span, int] | None:
+def _environmental_section(body: Body, headings: list[re.Match[str]]) -> tuple[Span, int] | None:
     """The first ATX heading about environmental impact, carbon or emissions, and the file
     line where its section ends (the next heading of the same or a higher level; exclusive)."""
     rx = regexes()
     found: tuple[Span, int] | None = None
     end_line = body.first_line + len(body.lines)
-    for match in body.line_starts(rx.heading, rx.first_heading):
+    for match in headings:
         heading = match.group()
         level = len(heading.lstrip("\n ")) - len(heading.lstrip("\n ").lstrip("#"))
         if found is not None:
@@ -61,10 +62,13 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     figures = [fact for fact in fields + free if fact.kind == "emissions_g"]
     said = training_type_facts(parsed) + no_training_facts(parsed)
     said += places_after_figures(parsed, figures)
-    facts = _under_headings(parsed, fields + free + said)
+    rx = regexes()
+    # The headings, found once: the environmental section and the inference sections need them.
+    headings = parsed.line_starts(rx.heading, rx.first_heading) if "#" in parsed.text else []
+    facts = _under_headings(parsed, fields + free + said, headings)
     facts.sort(key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
     tables = table_facts(parsed)
-    section = _environmental_section(parsed)
+    section = _environmental_section(parsed, headings)
     if section is None:
         return ProseFacts(tuple(facts), None, tuple(tables))
     heading, end_line = section
@@ -72,15 +76,14 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
                       _in_section(tables, heading.line, end_line))
 
 
-def _under_headings(body: Body, facts: list[Fact]) -> list[Fact]:
+def _under_headings(body: Body, facts: list[Fact], matches: list[re.Match[str]]) -> list[Fact]:
     """The facts, hardware and hours under an inference or requirements heading tagged so:
     "### Deploying Requirements" then "- **GPU**: NVIDIA V100 or A100" is not the training
     run's hardware."""
-    if not any(fact.kind in ("hardware", "hours") for fact in facts) or "#" not in body.text:
+    if not matches or not any(fact.kind in ("hardware", "hours") for fact in facts):
         return facts
-    rx = regexes()
     headings = []
-    for match in body.line_starts(rx.heading, rx.first_heading):
+    for match in matches:
         start = match.start() + len(match.group()) - len(match.group().lstrip("\n "))
         headings.append((body.located(start, start)[1].line, heading_tags(match["title"] or "")))
     if not any(tags for _, tags in headings):

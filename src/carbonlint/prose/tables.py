@@ -67,7 +67,10 @@ def _markdown_tables(body: Body) -> Iterator[list[list[_Cell]]]:
     starts = body.starts
     index = 1
     while index < len(lines):
-        if "|" in lines[index - 1] and _SEPARATOR.fullmatch(lines[index]) and "|" in lines[index]:
+        line = lines[index]
+        # A separator row holds only "|", ":", "-" and blanks: tested with str methods first.
+        if "-" in line and "|" in line and not line.strip(" \t|:-") and "|" in lines[index - 1] \
+                and _SEPARATOR.fullmatch(line):
             rows = [_markdown_cells(lines[index - 1], starts[index - 1])]
             index += 1
             while index < len(lines) and "|" in lines[index] and lines[index].strip():
