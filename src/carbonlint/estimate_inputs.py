@@ -135,10 +135,16 @@ def _line(fact: Any) -> str:
 def _from_text(context: Context, kind: str) -> Input:
     """A structured line first; free prose only when it says one thing."""
     facts = context.prose.of(kind)
+    if kind in ("hardware", "hours"):
+        # Only the card's own training run: not the inference machine, not the base model's
+        # list copied into a fine-tune's card (issue 13; see Context.own_run).
+        facts = [f for f in facts if context.own_run(f)]
     structured = [f for f in facts if f.source != "free-text"]
     if kind == "hardware":
-        # Only accelerator lines: "CPU Model" and "RAM Size" are the host, not the trainer.
-        structured = [f for f in structured if f.field in ("Hardware Type", "GPU Model")]
+        # Only accelerator lines: "CPU Model" and "RAM Size" are the host, not the trainer;
+        # "GPU" alone names no device. The environmental section's line comes first.
+        own = context.prose_hardware
+        structured = [own] if own is not None else []
     chosen = structured[0] if structured else (facts[0] if len(facts) == 1 else None)
     if chosen is None or (kind == "hours" and isinstance(chosen.value, str)):
         return MISSING
