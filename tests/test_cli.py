@@ -95,7 +95,8 @@ def test_json_matches_the_interface(run, repo: Path) -> None:
     }
     assert good["findings"] == [] and good["reporting_class"] == "awareness"
     assert data["summary"] == {"files": 2, "errors": 1, "warnings": 2, "infos": 2,
-                               "unreadable": 0, "below_min_class": 0}
+                               "unreadable": 0, "below_min_class": 0,
+                               "emissions_stated": {"metadata": 2, "text": 0, "none": 0}}
 
 
 def test_output_file(run, repo: Path) -> None:
