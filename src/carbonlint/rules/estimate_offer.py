@@ -92,6 +92,10 @@ def offer(context: Context) -> tuple[Inputs, Estimate] | None:
     result = inputs.estimate()
     if result is None or result.grams <= 0 or states_emissions(card.body):
         return None
+    if not getattr(result, "exact", True):
+        # A device without its count, or known only as "a GPU": the estimate is a band, not a
+        # number to write into the card as its emissions (carbonlint estimate still shows it).
+        return None
     return inputs, result
 
 
