@@ -515,8 +515,15 @@ def test_five_megabyte_body() -> None:
         "8 x " * 250_000,
         "emitted 1 kg " * 20_000,
         "- **" * 250_000,
+        # Thousands of figures in one endless paragraph: each figure's sentence and paragraph
+        # cues were read by running every cue pattern over the paragraph (quadratic: minutes).
+        "trained on 8 A100 for 3 hours, emitted 1 kg. " * 10_000,
+        "| 1 kg CO2eq | 2 kWh |\n" * 20_000,
     ],
     ids=lambda body: repr(body[:12]),
 )
-def test_hostile_bodies_finish(body: str) -> None:
-    extract(body)
+def test_hostile_bodies_finish(body: str, within) -> None:
+    # Bounded far above the measured time (under 2 s each here) so a slow machine passes and a
+    # quadratic path (minutes) does not.
+    with within(30):
+        extract(body)

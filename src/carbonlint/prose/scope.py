@@ -20,7 +20,9 @@ and :mod:`carbonlint.stated` decides. Tags:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from carbonlint.prose.body import Body
 
@@ -45,6 +47,11 @@ _CUES = (
 # A sentence ends at ". " before a capital, or at "!", "?", ";". Lines are the unit otherwise:
 # list items and table rows are one statement each.
 _SENTENCE_END = re.compile(r"[!?;]|\.\s+(?=[A-Z*_])")
+# How far from a figure its sentence and its paragraph are read. A statement is read in a few
+# hundred characters; the bound keeps a body of one endless paragraph holding thousands of
+# figures linear (each figure reads a bounded window, not the whole paragraph).
+_SENTENCE_REACH = 600
+_PARAGRAPH_REACH = 2_000
 
 
 @cache
@@ -59,10 +66,7 @@ def sentence_around(body: Body, start: int, end: int) -> tuple[int, int]:
     lines is read across its line breaks.
     """
     text = body.text
-    begin = text.rfind("\n\n", 0, start)
-    begin = 0 if begin < 0 else begin + 2
-    finish = text.find("\n\n", end)
-    finish = len(text) if finish < 0 else finish
+    begin, finish = _paragraph(body, start, end, _SENTENCE_REACH)
     # A list item or table row starts a statement of its own.
     for marker in ("\n- ", "\n* ", "\n+ ", "\n|", "\n#"):
         at = text.rfind(marker, begin, start)
@@ -86,25 +90,59 @@ def sentence_around(body: Body, start: int, end: int) -> tuple[int, int]:
 _PARAGRAPH_TAGS = frozenset({"training", "aggregate"})
 
 
-def _paragraph(body: Body, start: int, end: int) -> tuple[int, int]:
+def _paragraph(body: Body, start: int, end: int, reach: int = _PARAGRAPH_REACH) -> tuple[int, int]:
+    """The paragraph around ``start:end``, at most ``reach`` characters on either side."""
     text = body.text
-    begin = text.rfind("\n\n", 0, start)
-    finish = text.find("\n\n", end)
-    return (0 if begin < 0 else begin + 2), (len(text) if finish < 0 else finish)
+    low = max(0, start - reach)
+    high = min(len(text), end + reach)
+    begin = text.rfind("\n\n", low, start)
+    finish = text.find("\n\n", end, high)
+    return (low if begin < 0 else begin + 2), (high if finish < 0 else finish)
+
+
+class _CueIndex:
+    """Where each cue occurs in the whole body, found in one pass per cue.
+
+    Asking "does this sentence hold a comparison cue?" then costs a binary search instead of a
+    regex run over the sentence: a body of thousands of figures stays linear."""
+
+    def __init__(self, folded: str) -> None:
+        self._starts: dict[str, list[int]] = {}
+        self._ends: dict[str, list[int]] = {}
+        for tag, pattern in _cues():
+            spans = [match.span() for match in pattern.finditer(folded)]
+            self._starts[tag] = [start for start, _ in spans]
+            self._ends[tag] = [end for _, end in spans]
+
+    def holds(self, tag: str, left: int, right: int) -> bool:
+        """Whether a match of ``tag`` lies wholly within ``left:right``. Matches do not
+        overlap, so the first one starting at or after ``left`` also ends first."""
+        starts = self._starts[tag]
+        index = bisect_left(starts, left)
+        return index < len(starts) and self._ends[tag][index] <= right
+
+
+_INDEXES: WeakKeyDictionary[Body, _CueIndex] = WeakKeyDictionary()
+
+
+def _index(body: Body) -> _CueIndex:
+    index = _INDEXES.get(body)
+    if index is None:
+        index = _INDEXES[body] = _CueIndex(body.folded)
+    return index
 
 
 def cues(body: Body, start: int, end: int) -> frozenset[str]:
     """The tags of the statement around ``start:end`` (offsets of ``body.text``): comparison,
     accounting, inference and base model from its sentence; training and aggregate from its
     paragraph (a list item or table row being a paragraph of its own)."""
+    index = _index(body)
     left, right = sentence_around(body, start, end)
-    sentence = body.folded[left:right]
-    found = {tag for tag, pattern in _cues() if tag not in _PARAGRAPH_TAGS and pattern.search(sentence)}
+    found = {tag for tag, _ in _CUES if tag not in _PARAGRAPH_TAGS and index.holds(tag, left, right)}
     para_left, para_right = _paragraph(body, start, end)
     if body.text.startswith(("- ", "* ", "+ ", "|"), left) or body.text.startswith("|", left - 1):
         para_left, para_right = left, right
-    paragraph = body.folded[para_left:para_right]
-    found |= {tag for tag, pattern in _cues() if tag in _PARAGRAPH_TAGS and pattern.search(paragraph)}
+    found |= {tag for tag in _PARAGRAPH_TAGS if index.holds(tag, para_left, para_right)}
     return frozenset(found)
 
 
