@@ -99,9 +99,17 @@ def evaluate(expression: str, context: dict[str, Any]) -> Any:
             return value
         if kind == "name":
             if peek() == ("op", "("):
-                raise Unsupported(f"function {text}() in {expression!r}")
+                return status_function(text)
             return lookup(text)
         raise Unsupported(f"unexpected {text!r} in {expression!r}")
+
+    def status_function(name: str) -> bool:
+        # The job-status checks, without arguments: the job has failed once a step has.
+        take()
+        if name not in _STATUS_FUNCTIONS or take() != ("op", ")"):
+            raise Unsupported(f"function {name}() in {expression!r}")
+        failed = context.get("status") == "failure"
+        return {"success": not failed, "failure": failed, "cancelled": False, "always": True}[name]
 
     def lookup(path: str) -> Any:
         literal = {"true": True, "false": False, "null": None}
@@ -114,6 +122,10 @@ def evaluate(expression: str, context: dict[str, Any]) -> Any:
             return context["inputs"][rest[0]]
         if head == "github" and rest == ["action_path"]:
             return context["github"]["action_path"]
+        if head == "steps" and len(rest) == 2 and rest[1] in ("outcome", "conclusion"):
+            if rest[0] not in context.get("outcomes", {}):
+                raise Unsupported(f"{path!r}: step {rest[0]!r} has not run")
+            return context["outcomes"][rest[0]]
         if head == "steps" and len(rest) == 3 and rest[1] == "outputs":
             if rest[0] not in context["steps"]:
                 raise Unsupported(f"{path!r}: step {rest[0]!r} has not run")
@@ -170,12 +182,21 @@ def substitute(template: str, context: dict[str, Any]) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", lambda m: _text(evaluate(m.group(1), context)), str(template))
 
 
+_STATUS_FUNCTIONS = ("success", "failure", "cancelled", "always")
+
+
 def condition(text: Any, context: dict[str, Any]) -> bool:
+    """A step's ``if:``. As on GitHub, a condition without a status function is
+    ``success() && (condition)``: after a failed step, only steps that ask run."""
+    failed = context.get("status") == "failure"
     if text is None:
-        return True  # success(): the runner stops at the first failing step, and so do we
+        return not failed
     text = str(text).strip()
     if text.startswith("${{") and text.endswith("}}"):
         text = text[3:-2]
+    asks = any(re.search(rf"\b{name}\s*\(", text) for name in _STATUS_FUNCTIONS)
+    if failed and not asks:
+        return False
     return _truthy(evaluate(text, context))
 
 
@@ -183,7 +204,12 @@ def test_the_evaluator_refuses_what_it_does_not_know() -> None:
     context = {"inputs": {"a": "x"}, "github": {"action_path": "/p"}, "steps": {}, "env": {}}
     assert evaluate("inputs.a != ''", context) is True
     assert evaluate("inputs.a == 'X' && !(inputs.a == 'y')", context) is True
-    for bad in ("inputs.b", "always()", "runner.os", "steps.lint.outputs.x", "inputs.a ~ 1"):
+    assert evaluate("!cancelled() && inputs.a != ''", context) is True
+    assert condition("${{ failure() }}", context) is False
+    assert condition("${{ failure() }}", dict(context, status="failure")) is True
+    assert condition("inputs.a != ''", dict(context, status="failure")) is False
+    for bad in ("inputs.b", "hashFiles('x')", "runner.os", "steps.lint.outputs.x",
+                "steps.lint.outcome", "inputs.a ~ 1"):
         with pytest.raises(Unsupported):
             evaluate(bad, context)
 
@@ -225,6 +251,7 @@ class Run:
     stderr: str = ""
     ran: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # steps that only run on GitHub (the cache)
+    uploaded: list[str] = field(default_factory=list)  # paths actions/upload-artifact was given
 
 
 def base_environment(workspace: Path, runner_temp: Path) -> dict[str, str]:
@@ -247,21 +274,28 @@ def run_action(action: dict[str, Any], inputs: dict[str, str], workspace: Path, 
     run = Run()
     env = base_environment(workspace, runner_temp)
     context: dict[str, Any] = {"inputs": values, "github": {"action_path": str(REPO)},
-                               "steps": {}, "env": {}}
+                               "steps": {}, "env": {}, "outcomes": {}, "status": "success"}
     scratch = runner_temp / f"step-files-{len(list(runner_temp.glob('step-files-*')))}"
     scratch.mkdir()
     for number, step in enumerate(action["runs"]["steps"]):
         step_id = step.get("id", f"__step{number}")
         if not condition(step.get("if"), context):
+            context["outcomes"][step_id] = "skipped"
             continue
         if done and step_id in done:
             context["steps"][step_id] = done[step_id]
+            context["outcomes"][step_id] = "success"
             continue
         if "uses" in step:
             if step["uses"].startswith("actions/cache@"):
                 # Keeps pip's cache between runs: it saves time, nothing depends on it, and it
                 # needs GitHub's cache service (the cache folder's use is tested below).
                 run.skipped.append(step_id)
+                continue
+            if step["uses"].startswith("actions/upload-artifact@"):
+                # GitHub's artifact service is not here: what would be uploaded is recorded.
+                run.uploaded.append(substitute(step["with"]["path"], context))
+                context["outcomes"][step_id] = "success"
                 continue
             pytest.fail(f"step {step.get('name')!r} uses {step['uses']}: cannot run it here")
         files = {name: scratch / f"{number}.{name}" for name in
@@ -289,9 +323,12 @@ def run_action(action: dict[str, Any], inputs: dict[str, str], workspace: Path, 
         context["env"].update(exported)
         for directory in files["GITHUB_PATH"].read_text().splitlines():
             env["PATH"] = directory + os.pathsep + env["PATH"]
-        if done_process.returncode != 0:
+        context["outcomes"][step_id] = "success" if done_process.returncode == 0 else "failure"
+        if done_process.returncode != 0 and run.status == 0:
+            # The composite action fails with its first failing step; the steps after it run
+            # only if their condition asks for it (failure(), always(), !cancelled()).
             run.status = done_process.returncode
-            break
+            context["status"] = "failure"
     run.steps = context["steps"]
     if run.status == 0:
         run.outputs = {name: substitute(spec["value"], context)

@@ -267,26 +267,58 @@ def test_action_writes_the_report_and_attaches_it(tmp_path: Path) -> None:
     steps = action["runs"]["steps"]
     names = [s.get("id") or s.get("uses") for s in steps]
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
-    assert upload["if"] == "inputs.report-file != ''"
     assert upload["with"]["path"] == "${{ inputs.report-file }}"
-    # The report comes before the lint step, which fails on findings.
-    assert names.index("report") < names.index(upload["uses"]) < names.index("lint")
-    runnable = dict(action, runs={"steps": [s for s in steps if "uses" not in s]})
+    # The lint step writes the report; the upload comes after it.
+    assert names.index("lint") < names.index(upload["uses"])
     workspace = tmp_path / "repo"
     write_cards(workspace / "models")
     temp = tmp_path / "temp"
     temp.mkdir()
-    run = run_action(runnable, {"paths": "'models'", "report-file": "audit.html", "fail-on": "never"},
-                     workspace, temp, done={"install": {"python": sys.executable}})
-    assert run.status == 0, run.stdout + run.stderr
-    # ("prepare", the pip-cache key, is cheap and runs again: only the install is reused.)
-    assert [step for step in run.ran if step != "prepare"] == ["report", "lint"]
+    installed = {"install": {"python": sys.executable}}
+    # The cards have error findings: the lint step fails, and the report is still attached.
+    run = run_action(action, {"paths": "'models'", "report-file": "audit.html"}, workspace, temp,
+                     done=installed)
+    assert run.status == 1, run.stdout + run.stderr
+    assert run.uploaded == ["audit.html"]
     page = (workspace / "audit.html").read_text()
     assert 'id="chart-plausibility"' in page and "vit-plants" in page
-    # Without the input, no report step runs.
-    quiet = run_action(runnable, {"paths": "models", "fail-on": "never"}, workspace, temp,
-                       done={"install": {"python": sys.executable}})
-    assert [step for step in quiet.ran if step != "prepare"] == ["lint"]
+    # One lint: the report shows the findings the annotations show, selection included.
+    linted = re.findall(r"::(?:error|warning|notice) [^\n]*title=carbonlint (CL\d+) ", run.stdout)
+    assert linted, run.stdout
+    code = linted[0]
+    assert f">{code}<" in page
+    narrowed = run_action(action, {"paths": "'models'", "report-file": "narrow.html", "fail-on": "never",
+                                   "args": f"--ignore {code}"}, workspace, temp, done=installed)
+    assert narrowed.status == 0, narrowed.stdout + narrowed.stderr
+    assert f"title=carbonlint {code} " not in narrowed.stdout
+    assert f">{code}<" not in (workspace / "narrow.html").read_text()
+    # Without the input, nothing is written or attached.
+    quiet = run_action(action, {"paths": "models", "fail-on": "never"}, workspace, temp, done=installed)
+    assert quiet.status == 0 and quiet.uploaded == []
+    assert sorted(p.name for p in workspace.glob("*.html")) == ["audit.html", "narrow.html"]
+
+
+def test_action_report_is_never_written_through_a_committed_folder_link(tmp_path: Path) -> None:
+    import yaml
+    from test_action import REPO, run_action
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    workspace = tmp_path / "repo"
+    write_cards(workspace / "models")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (workspace / "reports").symlink_to(outside, target_is_directory=True)  # as a PR could commit
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    run = run_action(action, {"paths": "models", "report-file": "reports/audit.html", "fail-on": "never",
+                              "summary": "false"}, workspace, temp,
+                     done={"install": {"python": sys.executable}})
+    assert run.status == 2
+    assert list(outside.iterdir()) == []
+    assert "::error title=carbonlint::report-file: cannot write the HTML report" in run.stdout
+    assert "symbolic link" in run.stdout
+    # The lint's own results are still out: annotations and outputs.
+    assert "title=carbonlint CL" in run.stdout and run.outputs["findings"] != ""
 
 
 # -- from the Hub --------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ import shlex
 import sys
 import tempfile
 import uuid
-from typing import Any, Iterator, Mapping, TextIO
+from typing import Iterator, Mapping, TextIO
 
-from carbonlint.findings import CardReport, Category, Finding, Severity, Span
+from carbonlint.findings import CardReport
 from carbonlint.formatters import Summary, reporter_for
 
 FAIL_ON = ("error", "warning", "info", "never")  # as `carbonlint check --fail-on`
@@ -43,38 +43,14 @@ class InputError(Exception):
 # -- reading the JSON report back -------------------------------------------------------------
 
 
-def _finding(data: Mapping[str, Any]) -> Finding:
-    span = None
-    if data.get("line") is not None:
-        span = Span(int(data["line"]), int(data.get("column") or 1),
-                    int(data.get("end_line") or data["line"]),
-                    int(data.get("end_column") or data.get("column") or 1))
-    return Finding(code=str(data["code"]), category=Category(data["category"]),
-                   severity=Severity.parse(data["severity"]), message=str(data["message"]),
-                   span=span, key=data.get("key"), suggestion=data.get("suggestion"))
-
-
 def load_report(path: str) -> tuple[list[CardReport], Summary]:
-    """The cards and totals of a ``--format json`` report (interface.md, ``"version": 1``)."""
+    """The cards and totals of a ``--format json`` report (interface.md, ``"version": 1``): the
+    cards as ``carbonlint report --from-json`` reads them, so both read one format one way."""
+    from carbonlint.report.from_json import read_reports
+
+    cards = read_reports(path)
     with open(path, encoding="utf-8") as handle:
-        document = json.load(handle)
-    cards = [
-        CardReport(
-            path=str(card["path"]),
-            reporting_class=card.get("reporting_class") or "unknown",
-            reporting_reason=card.get("reporting_reason") or "",
-            next_step=card.get("next_step"),
-            emissions_g=card.get("emissions_g"),
-            efficiency=card.get("efficiency"),
-            error=card.get("error"),
-            findings=[_finding(f) for f in card.get("findings", [])],
-            fields_present=list(card.get("fields_present") or []),
-            emissions_stated=card.get("emissions_stated"),
-            text_emissions=card.get("text_emissions"),
-        )
-        for card in document["files"]
-    ]
-    totals = document.get("summary", {})
+        totals = json.load(handle).get("summary", {})
     summary = Summary(**{name: int(totals.get(name, 0)) for name in (
         "files", "errors", "warnings", "infos", "unreadable", "below_min_class")})
     stated = totals.get("emissions_stated") or {}
@@ -204,6 +180,9 @@ def run(env: Mapping[str, str]) -> int:
             annotate("error", f"sarif-file: cannot write the SARIF report: {exc}")
             sarif_file = ""
             code = 2
+    report_file = env.get("INPUT_REPORT_FILE", "").strip()
+    if report_file and arguments is not None and not write_html_report(report_file, cards, env):
+        code = 2
     step_summary = env.get("GITHUB_STEP_SUMMARY")
     if want_summary and step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
@@ -226,6 +205,44 @@ def run(env: Mapping[str, str]) -> int:
     if fail_on == "info" and summary.infos:
         return 1
     return code
+
+
+def write_html_report(path: str, cards: list[CardReport], env: Mapping[str, str]) -> bool:
+    """The HTML audit of the cards just linted (``report-file``), drawn from the same reports as
+    the annotations, so it shows exactly their findings; False (after an error annotation) when
+    it cannot be written. Like the SARIF file, never written through a symbolic link inside the
+    workspace."""
+    from carbonlint.output_file import ReportFileError, open_report
+    from carbonlint.report.build import MissingExtra, build_html
+
+    try:
+        page = build_html(cards, _baseline(env), title="carbonlint: CO2 reporting audit",
+                          source=f"From {env.get('INPUT_PATHS', '.').strip()}")
+        with open_report(path, inside=env.get("GITHUB_WORKSPACE") or os.getcwd()) as handle:
+            handle.write(page)
+    except (MissingExtra, ReportFileError) as exc:
+        annotate("error", f"report-file: cannot write the HTML report: {exc}")
+        return False
+    return True
+
+
+def _baseline(env: Mapping[str, str]):  # -> carbonlint.baselines.Baseline
+    """The baseline the lint compared against: ``--baseline`` in ``args``, else the
+    configuration's, else the shipped one (the lint has already read them without error)."""
+    from carbonlint.baselines import load
+    from carbonlint.cli import build_config
+
+    given = None
+    extra = shlex.split(env.get("INPUT_ARGS", ""))
+    for index, argument in enumerate(extra):
+        if argument == "--baseline" and index + 1 < len(extra):
+            given = extra[index + 1]
+        elif argument.startswith("--baseline="):
+            given = argument.partition("=")[2]
+    config = env.get("INPUT_CONFIG", "").strip() or None
+    cfg = build_config(config_file=config, select=None, ignore=None, min_class=None,
+                       require_emissions=None, baseline=given, output_format=None)
+    return load(cfg.baseline)
 
 
 def main() -> int:

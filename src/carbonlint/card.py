@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Any, Iterator
@@ -517,12 +518,15 @@ class Constructor(yaml.constructor.SafeConstructor):
         if not fits_float(text):
             return HugeNumber(text)
         value = super().construct_yaml_int(node)
-        if isinstance(value, int) and abs(value) > _FLOAT_MAX:
-            return HugeNumber(text)
-        return value
+        return bounded_int(text, value) if isinstance(value, int) else value
 
 
-_FLOAT_MAX = 1.7976931348623157e308
+def bounded_int(text: str, value: int) -> Any:
+    """``value``, or a :class:`HugeNumber` of ``text`` when it is beyond float range (where
+    every later ``float()`` of it would raise OverflowError)."""
+    return value if abs(value) <= sys.float_info.max else HugeNumber(text)
+
+
 Constructor.add_constructor("tag:yaml.org,2002:int", Constructor.construct_yaml_int)
 
 _scalar_builder: Constructor | None = None

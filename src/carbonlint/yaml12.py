@@ -45,15 +45,13 @@ def resolve_core(text: str) -> Any:
 
 def _integer(text: str, skip: int, base: int) -> Any:
     """As PyYAML's side (carbonlint.card.Constructor): past float range, an infinite HugeNumber."""
-    from carbonlint.card import HugeNumber, fits_float
+    from carbonlint.card import HugeNumber, bounded_int, fits_float
 
     if not fits_float(text):
         return HugeNumber(text)
-    value = int(text[skip:], base)
-    return value if abs(value) <= _FLOAT_MAX else HugeNumber(text)
+    return bounded_int(text, int(text[skip:], base))
 
 
-_FLOAT_MAX = 1.7976931348623157e308
 _constructor: yaml.constructor.SafeConstructor | None = None
 
 

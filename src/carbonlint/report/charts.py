@@ -24,6 +24,7 @@ from carbonlint.report.audit import (
     SLIP_FACTOR,
     Audit,
 )
+from carbonlint.report.palette import LABEL_COLOURS
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
@@ -39,8 +40,6 @@ _THEME = {
     "#131415": "var(--slip)",
 }
 FG, MUTED, GRID, ACCENT, ACCENT2, BAND, SLIP = _THEME
-# The EU energy label's colours, A (dark green) to E (red): readable on light and dark.
-LABEL_COLOURS = {"A": "#00a651", "B": "#8dc63f", "C": "#e6d800", "D": "#f7941d", "E": "#ed1c24"}
 CLASS_NAMES = {
     "unknown": "Unknown Energy Efficiency",
     "context": "Context Reporting",

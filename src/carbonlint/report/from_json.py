@@ -44,6 +44,8 @@ def _report(entry: Any, index: int) -> CardReport:
         raise BadReportFile(f"{where}: findings is not a list")
     efficiency = entry.get("efficiency")
     created = entry.get("created_at")
+    stated = entry.get("emissions_stated")
+    text_emissions = entry.get("text_emissions")
     return CardReport(
         path=entry["path"],
         reporting_class=str(entry.get("reporting_class") or "unknown"),
@@ -56,6 +58,8 @@ def _report(entry: Any, index: int) -> CardReport:
         fields_present=[f for f in entry.get("fields_present") or [] if isinstance(f, str)],
         estimate_g=_number(entry.get("estimate_g")),
         created_at=created if isinstance(created, str) else None,
+        emissions_stated=stated if isinstance(stated, str) else None,
+        text_emissions=text_emissions if isinstance(text_emissions, dict) else None,
     )
 
 

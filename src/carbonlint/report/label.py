@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from carbonlint import __version__
+from carbonlint.report.palette import LABEL_COLOURS as COLOURS, LABEL_INK as INK
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
     from carbonlint.findings import CardReport
 
 LETTERS = "ABCDE"
-# The EU energy label's colours; letters in white are legible on each (C and B get dark text).
-COLOURS = {"A": "#00a651", "B": "#8dc63f", "C": "#ffdd00", "D": "#f7941d", "E": "#ed1c24"}
-INK = {"A": "#ffffff", "B": "#1a1a1a", "C": "#1a1a1a", "D": "#1a1a1a", "E": "#ffffff"}
 CLASS_NAMES = {
     "unknown": "Unknown Energy Efficiency",
     "context": "Context Reporting",
