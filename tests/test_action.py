@@ -436,6 +436,26 @@ def test_fail_on_warning_and_no_summary(action, installed, workspace, runner_tem
     assert run.status == 0  # warnings only, fail-on error
 
 
+def test_summary_says_where_emissions_are_stated(action, installed, runner_temp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The step summary is drawn from the lint's JSON read back: a card that states its emissions
+    # only in its text keeps that state through the round trip.
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "text").mkdir()
+    (root / "text" / "README.md").write_text(
+        "---\nlicense: mit\n---\n# demo-bert\n\n## Environmental Impact\n\n"
+        "- **Hardware Type:** 4 x A100 40GB\n- **Hours used:** 12\n"
+        "- **Carbon Emitted:** 2.1 kg CO2eq\n", encoding="utf-8")
+    (root / "meta").mkdir()
+    (root / "meta" / "README.md").write_text(
+        "---\nco2_eq_emissions:\n  emissions: 1500\n  source: CodeCarbon\n---\n# demo-t5\n",
+        encoding="utf-8")
+    run = lint(action, installed, root, runner_temp, paths="text meta", **{"fail-on": "never"})
+    assert run.status == 0, run.stdout
+    assert "| in the text only |" in run.summary
+    assert "emissions stated in metadata by 1, in the text only by 1, nowhere by 0" in run.summary
+
+
 def test_inputs_never_reach_a_shell(action, installed, workspace, runner_temp) -> None:  # type: ignore[no-untyped-def]
     hostile = 'good "$(touch pwned1)" `touch pwned2`; touch pwned3 && echo ::error::x'
     run = lint(action, installed, workspace, runner_temp, paths=hostile, args="$(touch pwned4)",
