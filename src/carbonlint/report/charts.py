@@ -24,7 +24,7 @@ from carbonlint.report.audit import (
     SLIP_FACTOR,
     Audit,
 )
-from carbonlint.report.palette import LABEL_COLOURS
+from carbonlint.report.legend import CLASS_NAMES, LABEL_COLOURS
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
@@ -40,14 +40,6 @@ _THEME = {
     "#131415": "var(--slip)",
 }
 FG, MUTED, GRID, ACCENT, ACCENT2, BAND, SLIP = _THEME
-CLASS_NAMES = {
-    "unknown": "Unknown Energy Efficiency",
-    "context": "Context Reporting",
-    "basic": "Basic Energy Reporting",
-    "awareness": "Energy Awareness",
-    "optimization": "Energy Optimization",
-    "certified": "Certified Energy Efficiency",
-}
 WIDTH = 7.2  # inches at 72 dpi in SVG points: about 520 px, scaled to the column by CSS
 
 

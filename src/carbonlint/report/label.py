@@ -13,21 +13,13 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from carbonlint import __version__
-from carbonlint.report.palette import LABEL_COLOURS as COLOURS, LABEL_INK as INK
+from carbonlint.report.legend import CLASS_NAMES, LABEL_COLOURS as COLOURS, LABEL_INK as INK
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
     from carbonlint.findings import CardReport
 
 LETTERS = "ABCDE"
-CLASS_NAMES = {
-    "unknown": "Unknown Energy Efficiency",
-    "context": "Context Reporting",
-    "basic": "Basic Energy Reporting",
-    "awareness": "Energy Awareness",
-    "optimization": "Energy Optimization",
-    "certified": "Certified Energy Efficiency",
-}
 INPUT_NAMES = {
     "emissions": "emissions",
     "size_efficiency": "model size",

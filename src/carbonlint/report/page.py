@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from carbonlint import __version__
 from carbonlint.report.audit import Audit, display_name
-from carbonlint.report.charts import CLASS_NAMES, Chart, grams
-from carbonlint.report.palette import LABEL_COLOURS
+from carbonlint.report.charts import Chart, grams
+from carbonlint.report.legend import CLASS_NAMES, LABEL_COLOURS
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
