@@ -14,16 +14,14 @@ import re
 import sys
 from dataclasses import dataclass, field
 from collections.abc import Mapping
+from itertools import accumulate, islice
 from typing import Any, Iterator
 
 import yaml
 
 from carbonlint.findings import Problem, Span
-
-try:  # The C loader is several times faster; fall back to pure Python when libyaml is missing.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+from carbonlint.loader import Loader as _Loader  # PyYAML's safe loader, C where available
+from carbonlint.loader import remembered_tag
 
 # The Hub's own expression (huggingface_hub/repocard.py), so we agree on where metadata starts and
 # ends. huggingface_hub applies it to text read with universal newlines (every CR became LF);
@@ -93,7 +91,12 @@ class Card:
         if end < len(text) and text[end - 1] == "\r":
             end += 1  # never split a CRLF between two scans
         assert self._line_starts is not None
-        self._line_starts.extend(m.end() for m in _LINE_BREAK.finditer(text, start, end))
+        segment = text[start:end]
+        if "\r" in segment:
+            self._line_starts.extend(m.end() for m in _LINE_BREAK.finditer(text, start, end))
+        else:  # the common case, at C speed: each line's start is the running sum of lengths + 1
+            lengths = map((1).__add__, map(len, segment.split("\n")[:-1]))
+            self._line_starts.extend(islice(accumulate(lengths, initial=start), 1, None))
         self._scanned = end if end < len(text) else len(text) + 1
 
     def span(self, node: yaml.Node) -> Span:
@@ -543,6 +546,8 @@ def _resolved_from_text(node: yaml.Node) -> bool:
     if node.tag not in _ALWAYS_BUILD or not isinstance(node, yaml.ScalarNode) or node.style:
         return False
     value = node.value
+    if remembered_tag(value) == node.tag:
+        return True  # the tag composing gave this text (carbonlint.loader)
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers.get(value[:1] if value else "", ())
     return any(tag == node.tag and pattern.match(value) for tag, pattern in resolvers)
 
@@ -636,6 +641,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _duplicates_in(card: Card, node: yaml.MappingNode, where: str) -> Iterator[Problem]:
     """Keys given twice in one mapping: PyYAML and the Hub keep the last and drop the first."""
+    pairs = node.value
+    try:
+        if all(k.tag == _STR for k, _ in pairs) and len({k.value for k, _ in pairs}) == len(pairs):
+            return  # distinct string keys (nearly every mapping): none repeats
+    except TypeError:  # a collection tagged !!str as a key: the walk below says what it is
+        pass
     first: dict[Any, yaml.Node] = {}
     for k, _ in node.value:
         if not isinstance(k, yaml.ScalarNode):

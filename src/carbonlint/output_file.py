@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from typing import Iterator, TextIO
 
 
@@ -98,6 +97,8 @@ def open_report(path: str, *, inside: str | None = None) -> Iterator[TextIO]:
     if not os.path.isdir(folder):
         raise ReportFileError(f"{path}: the folder {folder} does not exist")
     try:
+        import tempfile  # here only: it imports random and shutil, which -o alone needs
+
         handle, temporary = tempfile.mkstemp(prefix=".carbonlint-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ReportFileError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from None
