@@ -48,6 +48,10 @@ EXPECTED = {
     # A fine-tune: the base model's copied training list is not its hardware, "GPU" is no
     # answer, and "NaN" is a placeholder.
     "pixel-ponies/README.md": ("unknown", "none", None, [("CL208", 26)]),
+    # A fine-tune that copies its base model's block under the base model's label: that figure
+    # and that hardware are the base model's, and the lists outside the section too (issue
+    # 13's fAIrytale case; real cards derived from the Stable Diffusion card do this).
+    "lumen-storybook/README.md": ("unknown", "text", None, [("CL212", 34)]),
     # "GPU Power" is no hardware; an empty "Cloud Provider:" is unfilled like the others.
     "gpu-only/README.md": ("unknown", "none", None, [("CL208", 10)]),
     # Metadata and the template's long-label figure fourfold apart.
@@ -387,3 +391,25 @@ def test_energy_under_an_emissions_label_is_not_emissions() -> None:
     (finding,) = [f for f in report_for("kwh-as-emissions/README.md").findings if f.code == "CL312"]
     assert finding.message == ("the text's 'Carbon Emitted: 0.21 kWh' on line 11 is an energy, "
                                "not a mass of CO2")
+
+
+def test_a_label_naming_the_cards_own_model_keeps_its_figure() -> None:
+    """Labels are compared word by word with the card's names, spelling aside: a card filed as
+    "wuerstchen-prior" owns the block labelled "Würstchen v2"; the same block in a card of
+    another name is another model's."""
+    body = (
+        "## Environmental Impact\n\n"
+        "**Würstchen v2** **Estimated Emissions**\n\n"
+        "- **Hardware Type:** A100 PCIe 40GB\n"
+        "- **Hours used:** 24602\n"
+        "- **Carbon Emitted:** 2275.68 kg CO2 eq.\n"
+    )
+    prose = extract(body)
+    own = text_emissions(prose, ["wuerstchen-prior"])
+    assert own is not None and own.fact is not None and float(own.fact.value) == 2_275_680.0
+    other = text_emissions(prose, ["lantern-sketch", "Lantern Sketch LoRA"])
+    assert other is not None and other.fact is None
+    assert "'Würstchen v2'" in other.why
+    # Without a name to compare with, nothing is taken away.
+    unnamed = text_emissions(prose, [])
+    assert unnamed is not None and unnamed.fact is not None

@@ -18,7 +18,9 @@ from carbonlint.findings import CardReport, Finding, Problem
 from carbonlint.grade import Grade, grade, hardware_of, understood_grams
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import all_checks, all_rules, rule_of
-from carbonlint.stated import METADATA, NOWHERE, TEXT, about_own_run, declares_base_model, is_non_answer
+from carbonlint.stated import (
+    METADATA, NOWHERE, TEXT, about_own_run, declares_base_model, is_non_answer, under_foreign_label,
+)
 
 if TYPE_CHECKING:
     from carbonlint.discovery import Tally
@@ -120,7 +122,22 @@ class Context:
         since fine-tunes copy the base model's training list ("Hardware: 32 x 8 x A100")."""
         if not about_own_run(fact):
             return False
-        return "environmental" in fact.scope or not declares_base_model(self.card.metadata)
+        foreign = self.foreign_subjects
+        if foreign and under_foreign_label(fact, foreign):
+            return False  # under "**Stable Diffusion v1** **Estimated Emissions**" in a fine-tune
+        # A card that labels a block as another model's is derived from it, as one that
+        # declares base_model: its lists outside the environmental section are the base's.
+        derived = bool(foreign) or declares_base_model(self.card.metadata)
+        return "environmental" in fact.scope or not derived
+
+    @functools.cached_property
+    def foreign_subjects(self) -> list[Any]:
+        """The text's blocks labelled as another model's (see carbonlint.stated)."""
+        if not self.prose.subjects:
+            return []
+        from carbonlint.stated import foreign_subjects, own_names
+
+        return foreign_subjects(self.prose, own_names(self.card))
 
     @functools.cached_property
     def text_emissions(self) -> TextEmissions | None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 if TYPE_CHECKING:
     from carbonlint.card import Card
     from carbonlint.prose import Fact, ProseFacts
+    from carbonlint.prose.subjects import Subject
 
 METADATA, TEXT, NOWHERE = "metadata", "text", "none"
 STATES = (METADATA, TEXT, NOWHERE)
@@ -96,6 +97,45 @@ def own_names(card: Card) -> list[str]:
     return names
 
 
+# Tokens that say nothing about which model a label names.
+_WEAK_TOKENS = frozenset({
+    "model", "models", "card", "the", "base", "version", "and", "for", "with", "fine", "tuning",
+    "tunning", "tuned", "training", "trained", "estimated", "emissions", "original",
+})
+
+
+def _distinctive(text: str) -> set[str]:
+    """The words of a name that tell one model from another: "Würstchen v1" -> {wurstchen}."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    # "Würstchen" is spelt "wuerstchen" in repository names: both become "wurstchen".
+    for pair, vowel in (("ae", "a"), ("oe", "o"), ("ue", "u")):
+        ascii_text = ascii_text.replace(pair, vowel)
+    return {token for token in name_tokens(ascii_text)
+            if token.isalpha() and len(token) >= 3 and token not in _WEAK_TOKENS}
+
+
+def foreign_subjects(prose: ProseFacts, names: Iterable[str]) -> list[Subject]:
+    """The labelled blocks of the text that name another model than the card's own
+    ("**Stable Diffusion v1** **Estimated Emissions**" in a fine-tune's card). A label whose
+    name shares a word with one of the card's names is the card's own; a card whose names are
+    unknown has no foreign blocks (nothing to compare with, so nothing is taken away)."""
+    if not prose.subjects:
+        return []
+    own: set[str] = set()
+    for name in names:
+        own |= _distinctive(name)
+    if not own:
+        return []
+    return [subject for subject in prose.subjects
+            if _distinctive(subject.name) and not _distinctive(subject.name) & own]
+
+
+def under_foreign_label(fact: Fact, foreign: Iterable[Subject]) -> bool:
+    return any(subject.covers(fact.span.line) for subject in foreign)
+
+
 def _own_rows(rows: list[Fact], names: Iterable[str]) -> list[Fact]:
     """The rows of the card's model: those whose label's every part is in one of the names
     ("Llama 3 8B" in "Meta-Llama-3-8B-Instruct"), sizes included. Names are tried in order;
@@ -125,6 +165,10 @@ def text_emissions(prose: ProseFacts, names: Iterable[str]) -> TextEmissions | N
     """The card's own training emissions as its text states them; None when the text states
     none (or only figures about something else)."""
     names = list(names)
+    # Figures under another model's label (a fine-tune's copy of its base model's block) are
+    # not the card's own: like another model's table row, they make the statement ambiguous.
+    foreign = foreign_subjects(prose, names)
+    labelled: list[Fact] = []
     own_lines: list[Fact] = []
     own_free: list[Fact] = []
     aggregates: list[Fact] = []
@@ -136,6 +180,9 @@ def text_emissions(prose: ProseFacts, names: Iterable[str]) -> TextEmissions | N
             continue
         scope = fact.scope
         if scope & _OTHER:
+            continue
+        if foreign and under_foreign_label(fact, foreign):
+            labelled.append(fact)
             continue
         if "market" in scope:
             market = market or fact
@@ -173,6 +220,13 @@ def text_emissions(prose: ProseFacts, names: Iterable[str]) -> TextEmissions | N
         figures = tuple(dict.fromkeys(totals + said + other_rows))
         return TextEmissions(None, figures, "the text gives a total for several models, not this "
                              "model's own figure", market)
+    if labelled:
+        names_said = ", ".join(dict.fromkeys(
+            f"'{subject.name}'" for subject in foreign
+            if any(subject.covers(fact.span.line) for fact in labelled)))
+        return TextEmissions(None, tuple(labelled), f"the text gives the emissions of {names_said} "
+                             "(its label names another model than this card's), not this model's "
+                             "own figure", market)
     return None
 
 

@@ -20,8 +20,8 @@ linear in the size of the body. The regexes are compiled on first use, not at im
 
 The package, one module per idea: ``model`` (Fact, ProseFacts), ``units`` (figures and units),
 ``vocabulary`` (template fields and labels), ``patterns`` (the regexes), ``masking`` and ``body``
-(the text the patterns run on), ``fields`` (structured lines), ``free_text`` and ``training_run`` (free prose) and
-``reader`` (:func:`extract`).
+(the text the patterns run on), ``fields`` (structured lines), ``free_text`` and ``training_run`` (free prose),
+``subjects`` (blocks labelled as a named model's) and ``reader`` (:func:`extract`).
 """
 
 from carbonlint.prose.model import Fact, ProseFacts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from carbonlint.findings import Span
+from carbonlint.prose.subjects import Subject
 
 
 class Fact(NamedTuple):
@@ -39,6 +40,9 @@ class ProseFacts(NamedTuple):
     # ``facts``: a table row is often another model's figure, and only carbonlint.stated,
     # which knows the card's model, decides which row is the card's own.
     tables: tuple[Fact, ...] = ()
+    # Blocks a label gives to a named model ("**Stable Diffusion v1** **Estimated Emissions**"):
+    # a derived card copies the base model's block (see carbonlint.prose.subjects).
+    subjects: tuple[Subject, ...] = ()
 
     def of(self, kind: str) -> list[Fact]:
         return [fact for fact in self.facts if fact.kind == kind]

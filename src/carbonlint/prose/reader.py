@@ -13,6 +13,7 @@ from carbonlint.prose.model import Fact, ProseFacts
 from carbonlint.prose.patterns import regexes
 from carbonlint.prose.statements import no_training_facts, places_after_figures, training_type_facts
 from carbonlint.prose.scope import heading_tags
+from carbonlint.prose.subjects import subject_blocks
 from carbonlint.prose.tables import table_facts
 
 
@@ -68,12 +69,13 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     facts = _under_headings(parsed, fields + free + said, headings)
     facts.sort(key=lambda fact: (fact.span.line, fact.span.column, fact.kind))
     tables = table_facts(parsed)
+    subjects = subject_blocks(parsed)
     section = _environmental_section(parsed, headings)
     if section is None:
-        return ProseFacts(tuple(facts), None, tuple(tables))
+        return ProseFacts(tuple(facts), None, tuple(tables), subjects)
     heading, end_line = section
     return ProseFacts(_in_section(facts, heading.line, end_line), heading,
-                      _in_section(tables, heading.line, end_line))
+                      _in_section(tables, heading.line, end_line), subjects)
 
 
 def _under_headings(body: Body, facts: list[Fact], matches: list[re.Match[str]]) -> list[Fact]:

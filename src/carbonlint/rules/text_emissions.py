@@ -73,10 +73,14 @@ rule(
     "The card's text states emissions, but not clearly this model's own.",
     """
     The text gives a total over several models ("In aggregate, training all 12 models ...
-    emitted 228.55 tCO2eq"), a table with a row per model where none is this card's, or figures
-    that disagree with each other. The card reports in its text, and it is counted so, but no
-    single number can be taken for co2_eq_emissions: write this model's own figure there (in
-    grams).
+    emitted 228.55 tCO2eq"), a table with a row per model where none is this card's, figures
+    that disagree with each other, or a figure under a label that names another model: a
+    fine-tune's card that copies its base model's block ("**Stable Diffusion v1** **Estimated
+    Emissions**" above the base model's 11,250 kg, in a card of another name). The card reports
+    in its text, and it is counted so, but no single number can be taken for co2_eq_emissions:
+    write this model's own figure there (in grams). The hardware of another model's block is
+    not this card's either (CL207, the estimate), nor, in such a derived card, the training
+    lists outside its environmental section.
     """,
     failing="""
     ---
