@@ -241,9 +241,23 @@ _GENERIC = frozenset({
 })
 
 
+# A value that says the hardware is not known, or not one: "Not measured, GPU expected for
+# fine-tuning", "CPU or GPU (varies by user)", "depending on your setup", "user-dependent".
+_HEDGE = re.compile(
+    r"\b(?:not\s+(?:yet\s+)?(?:measured|recorded|tracked|known|confirmed|specified|decided)"
+    r"|var(?:ies|y|ying)\b|depend(?:s|ing|ent)\b|expected\b|planned\b|to\s+be\s+(?:confirmed|decided"
+    r"|determined))"
+)
+
+
 def is_non_answer(value: str) -> bool:
-    """A hardware value that names no device ("GPU", "GPU Power", "1 GPU", "Nvidia")."""
-    words = re.findall(r"[a-z0-9]+", value.lower())
+    """A hardware value that names no device ("GPU", "GPU Power", "1 GPU", "Nvidia"), or that
+    says the hardware is not known or not fixed ("Not measured, GPU expected", "CPU or GPU
+    (varies by user)")."""
+    folded = value.lower()
+    if _HEDGE.search(folded):
+        return True
+    words = re.findall(r"[a-z0-9]+", folded)
     return not [word for word in words if word not in _GENERIC and not word.isdigit()]
 
 

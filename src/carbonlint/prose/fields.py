@@ -66,8 +66,10 @@ def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fa
         # they leave its placeholder: the same unfilled field. A value hidden in code or a
         # comment is not empty, and a plain "Region:" with nothing after it is more likely a
         # heading-like line than a field.
-        written, _ = body.located(start, end)
+        written, span = body.located(start, end)
         if source in ("hub-template", "sentence-transformers") and not written.strip(" \t"):
+            if _introduces_list(body, span.line):
+                return None  # "**Hardware:**" above "- CPU training: ...": a heading, not a field
             return Fact("placeholder", "", "", None, None, source, field, body.located(end, end)[1])
         return None
     start += len(value) - len(value.lstrip(" \t"))
@@ -81,6 +83,27 @@ def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fa
     if kind in ("emissions_g", "energy_kwh", "hours"):
         return _field_quantity(body, start, end, kind, _hint_unit(match["hint"]), source, field)
     return Fact(kind, cleaned, text, None, None, source, field, span)
+
+
+def _introduces_list(body: Body, line: int) -> bool:
+    """Whether the label on file ``line`` heads the list that follows it: the next non-blank
+    line is a list item, and the label is no item of that same list (it is a line of its own,
+    or an item whose sub-list is more indented). The template's empty fields are items among
+    items of one list ("- **Hardware Type:**" then "- **Hours used:** 36")."""
+    index = line - body.first_line
+    label = body.lines[index]
+    label_indent = len(label) - len(label.lstrip(" \t"))
+    label_is_item = label.lstrip(" \t")[:2] in ("- ", "* ", "+ ")
+    for following in body.lines[index + 1 : index + 4]:
+        stripped = following.lstrip(" \t")
+        if not stripped:
+            continue
+        if stripped[:2] not in ("- ", "* ", "+ ") and not stripped[:1].isdigit():
+            return False
+        if not label_is_item:
+            return True
+        return len(following) - len(stripped) > label_indent
+    return False
 
 
 def _clean(text: str) -> str:

@@ -154,7 +154,8 @@ class _Regexes:
     def placeholder(self) -> re.Pattern[str]:
         return _compile(
                 r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
-                r"|not[ \t]+(?:specified|available|known|reported)"
+                r"|not[ \t]+(?:yet[ \t]+)?(?:specified|available|known|reported|measured|recorded"
+                r"|tracked|calculated|estimated)"
                 r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
                 r"|nan|none|null|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
             )

@@ -12,7 +12,7 @@ from carbonlint.prose.free_text import free_text_facts
 from carbonlint.prose.model import Fact, ProseFacts
 from carbonlint.prose.patterns import regexes
 from carbonlint.prose.statements import no_training_facts, places_after_figures, training_type_facts
-from carbonlint.prose.scope import heading_tags
+from carbonlint.prose.scope import about_base_only, heading_tags
 from carbonlint.prose.subjects import subject_blocks
 from carbonlint.prose.tables import table_facts
 
@@ -74,8 +74,15 @@ def extract(body: str, first_line: int = 1) -> ProseFacts:
     if section is None:
         return ProseFacts(tuple(facts), None, tuple(tables), subjects)
     heading, end_line = section
-    return ProseFacts(_in_section(facts, heading.line, end_line), heading,
-                      _in_section(tables, heading.line, end_line), subjects)
+    # "Note that these details are just for training DistilBERT, not including the fine-tuning":
+    # the section's figures are the base model's.
+    start = parsed.starts[heading.line - parsed.first_line]
+    stop = (parsed.starts[end_line - parsed.first_line]
+            if end_line - parsed.first_line < len(parsed.starts) else len(parsed.text))
+    tags = frozenset({"environmental", "base"}) if about_base_only(parsed.folded[start:stop]) \
+        else frozenset({"environmental"})
+    return ProseFacts(_in_section(facts, heading.line, end_line, tags), heading,
+                      _in_section(tables, heading.line, end_line, tags), subjects)
 
 
 def _under_headings(body: Body, facts: list[Fact], matches: list[re.Match[str]]) -> list[Fact]:
@@ -99,10 +106,12 @@ def _under_headings(body: Body, facts: list[Fact], matches: list[re.Match[str]])
     return tagged
 
 
-def _in_section(facts: list[Fact], first: int, end: int) -> tuple[Fact, ...]:
-    """The facts, those of the environmental section (lines ``first`` to ``end``) tagged so."""
+def _in_section(facts: list[Fact], first: int, end: int,
+                tags: frozenset[str] = frozenset({"environmental"})) -> tuple[Fact, ...]:
+    """The facts, those of the environmental section (lines ``first`` to ``end``) tagged so
+    (and ``base`` when the section says its figures leave the fine-tuning out)."""
     return tuple(
-        fact._replace(scope=fact.scope | {"environmental"}) if first < fact.span.line < end
+        fact._replace(scope=fact.scope | tags) if first < fact.span.line < end
         else fact
         for fact in facts
     )

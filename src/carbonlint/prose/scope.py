@@ -146,6 +146,22 @@ def cues(body: Body, start: int, end: int) -> frozenset[str]:
     return frozenset(found)
 
 
+# A note that the section's figures leave this card's own run out: "Note that these details are
+# just for training DistilBERT, not including the fine-tuning with SQuAD." (Hugging Face's own
+# cards of fine-tuned checkpoints keep the base model's list with this note.)
+# The article matters: "not including the fine-tuning" is this card's own fine-tuning, left
+# out; a pre-trained model's "excluding fine-tuning on downstream tasks" is not.
+_BASE_ONLY_NOTE = re.compile(
+    r"\b(?:not\s+including|excluding|do(?:es)?\s+not\s+include)\s+"
+    r"(?:the|this|our)\s+(?:subsequent\s+)?(?:fine-?tun|finetun)"
+)
+
+
+def about_base_only(folded: str) -> bool:
+    """Whether a section's text says its figures leave out the fine-tuning this card is for."""
+    return _BASE_ONLY_NOTE.search(folded) is not None
+
+
 def heading_tags(title: str) -> frozenset[str]:
     """The tags a section heading gives the hardware and hours under it: ``inference`` for
     "Deploying Requirements" or "Inference" (not for "Training and inference")."""

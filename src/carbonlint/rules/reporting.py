@@ -491,10 +491,11 @@ def template_placeholders(context: Context) -> Iterator[Problem]:
     if not placeholders:
         return
     fields = ", ".join(dict.fromkeys(f.field or "?" for f in placeholders))
+    # Each placeholder as written, once: "'Not measured', 'Not recorded'".
+    said = ", ".join(dict.fromkeys(_shown(f.text) for f in placeholders))
     yield Problem(
         "CL208",
-        f"the Environmental Impact section is unfilled: {fields} still say "
-        f"{_shown(placeholders[0].text)}",
+        f"the Environmental Impact section is unfilled: {fields} still say {said}",
         span=placeholders[0].span,
         suggestion="fill the fields (CodeCarbon or the ML CO2 Impact calculator give them) or "
         "remove the section",
