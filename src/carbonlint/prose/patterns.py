@@ -155,8 +155,10 @@ class _Regexes:
         return _compile(
                 r"(?:\[?[ \t]*more[ \t]+info(?:rmation)?[ \t]+needed[ \t]*\]?|tbd|tba|n/?a|unknown"
                 r"|not[ \t]+(?:yet[ \t]+)?(?:specified|available|known|reported|measured|recorded"
-                r"|tracked|calculated|estimated)"
-                r"|to[ \t]+be[ \t]+(?:determined|added)|forthcoming|coming[ \t]+soon"
+                r"|tracked|calculated|estimated)(?:[ \t]+yet)?"
+                r"|to[ \t]+be[ \t]+(?:determined|added)|coming[ \t]+soon"
+                # "(Forthcoming upon completion of training.)"
+                r"|forthcoming(?:[ \t]+(?:upon|after|once|when)[ \t]+[a-z][a-z \t]{0,60})?"
                 r"|nan|none|null|\?+|-+|\u2014|\.\.\.|\u2026|\{\{.*\}\})\.?"
             )
 
