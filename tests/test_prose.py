@@ -535,3 +535,18 @@ def test_hostile_bodies_finish(body: str, within) -> None:
     # quadratic path (minutes) does not.
     with within(30):
         extract(body)
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "field"),
+    [
+        ("- **GPU:** 8 NVIDIA A100-SXM4-80GB", "GPU", "GPU Model"),
+        ("- **Emissions:** 89.73 KgCO2 (Germany)", "Emissions", "Carbon Emitted"),
+        ("- **Training time**: ~ 44 hours", "Training time", "Hours used"),
+        ("- **Hardware Type:** A100 PCIe 40GB", "Hardware Type", "Hardware Type"),
+    ],
+)
+def test_field_keeps_the_label_as_written(line: str, label: str, field: str) -> None:
+    """Messages quote the card's own words ("GPU: 8 ..."), not the canonical field's name."""
+    fact = extract(line).facts[0]  # (the place after "89.73 KgCO2" is a fact of its own)
+    assert (fact.label, fact.field, fact.written_label) == (label, field, label)

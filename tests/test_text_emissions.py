@@ -421,3 +421,18 @@ def test_a_label_naming_the_cards_own_model_keeps_its_figure() -> None:
     # Without a name to compare with, nothing is taken away.
     unnamed = text_emissions(prose, [])
     assert unnamed is not None and unnamed.fact is not None
+
+
+def test_messages_quote_the_label_the_card_wrote(tmp_path: Path) -> None:
+    card = tmp_path / "tiny-pretrain" / "README.md"
+    card.parent.mkdir()
+    card.write_text(
+        "---\nco2_eq_emissions:\n  emissions: 89730\n  hardware_used: NVIDIA A100-SXM4-80GB\n---\n\n"
+        "# Tiny Pretrain\n\n## Details\n\n- **GPU:** 8 NVIDIA A100-SXM4-80GB\n"
+        "- **Training time**: ~ 44 hours\n- **Emissions:** 89.73 KgCO2 (Germany)\n",
+        encoding="utf-8",
+    )
+    (report,) = check_paths([str(card)], Config())
+    messages = {f.code: f.message for f in report.findings}
+    assert "'GPU: 8 NVIDIA A100-SXM4-80GB'" in messages["CL305"]
+    assert "GPU Model" not in messages["CL305"]

@@ -56,6 +56,15 @@ def _hint_unit(hint: str | None) -> str | None:
 
 
 def _field_fact(body: Body, match: re.Match[str], source: str, start: int) -> Fact | None:
+    fact = _field_value(body, match, source, start)
+    if fact is None:
+        return None
+    # Quoted as the card writes it: "GPU: 8 NVIDIA A100", not the canonical "GPU Model: ...".
+    written, _ = body.located(match.start("label"), match.end("label"))
+    return fact._replace(label=" ".join(written.split()))
+
+
+def _field_value(body: Body, match: re.Match[str], source: str, start: int) -> Fact | None:
     field = FIELD_OF[" ".join(match["label"].split())]
     kind = FIELDS[field][0]
     end = match.end("value")

@@ -30,6 +30,14 @@ class Fact(NamedTuple):
     field: str | None
     span: Span
     scope: frozenset[str] = frozenset()
+    # The label as the card writes it ("GPU", "Emissions") where ``field`` is its canonical name
+    # ("GPU Model", "Carbon Emitted"); None for free text.
+    label: str | None = None
+
+    @property
+    def written_label(self) -> str | None:
+        """The label to quote in a message: the card's own words, else the field's name."""
+        return self.label or self.field
 
 
 class ProseFacts(NamedTuple):

@@ -279,7 +279,7 @@ def _line(fact: Fact) -> int:
 
 def _quote(fact: Fact) -> str:
     """The statement as the card writes it: "'Carbon Emitted: 12.5 kg CO2eq'"."""
-    return f"'{fact.field}: {fact.text}'" if fact.field else f"'{fact.text}'"
+    return f"'{fact.written_label}: {fact.text}'" if fact.field else f"'{fact.text}'"
 
 
 

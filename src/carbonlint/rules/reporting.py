@@ -401,7 +401,7 @@ def _location_missing(context: Context, key_span: Any, *, bare: bool) -> Problem
     """CL202, in both forms; when the text names the place, the message says where."""
     fact = next((f for f in context.prose.of("location") if isinstance(f.value, str)
                  and f.source != "free-text" and not is_placeholder(f.value)), None)
-    where = (f"; the text gives it on line {fact.span.line} ({fact.field}: {fact.value})"
+    where = (f"; the text gives it on line {fact.span.line} ({fact.written_label}: {fact.value})"
              if fact is not None else "")
     value = str(fact.value) if fact is not None else "<country or cloud region>"
     if bare:
@@ -478,7 +478,7 @@ def hardware_only_in_text(context: Context) -> Iterator[Problem]:
         return
     yield Problem(
         "CL207",
-        f"the card's text gives the hardware ({fact.field}: {fact.value}) but co2_eq_emissions "
+        f"the card's text gives the hardware ({fact.written_label}: {fact.value}) but co2_eq_emissions "
         "does not; tools that read the metadata miss it",
         span=fact.span, key=f"{CO2_KEY}.hardware_used",
         suggestion=f"add 'hardware_used: {fact.value}' to co2_eq_emissions",

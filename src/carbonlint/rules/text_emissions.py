@@ -110,7 +110,7 @@ def where(fact: Fact) -> str:
     written = fact.text.replace("**", "").replace("__", "")
     if fact.source == "table":
         return f"'{written} {fact.unit}' in the table's row '{fact.field}' on line {fact.span.line}"
-    said = f"{fact.field}: {written}" if fact.field else written
+    said = f"{fact.written_label}: {written}" if fact.field else written
     return f"'{said}' on line {fact.span.line}"
 
 

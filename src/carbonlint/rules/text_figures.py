@@ -145,7 +145,7 @@ def _own_energy(context: Context) -> tuple[float, str, Fact | None] | None:
 
 def _said(fact: Fact) -> str:
     written = fact.text.replace("**", "")
-    return f"{fact.field}: {written}" if fact.field else written
+    return f"{fact.written_label}: {written}" if fact.field else written
 
 
 @check("CL312")
