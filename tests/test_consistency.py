@@ -89,3 +89,22 @@ def test_training_type_mismatch() -> None:
     body = "# M\n\n- **Training type:** fine-tuning\n"
     assert codes(lint("co2_eq_emissions:\n  emissions: 5\n  training_type: pretraining",
                       body=body, **SELECT)) == ["CL306"]
+
+
+def test_no_unit_slip_asserted_beyond_what_the_hardware_can_emit() -> None:
+    """One A100 for two hours emits some hundreds of grams: "12.5 kg" in the text is no
+    kilogram figure to write into the grams field, whatever the metadata's 12.5 is."""
+    metadata = ("co2_eq_emissions:\n  emissions: 12.5\n  source: CodeCarbon\n"
+                "  training_type: fine-tuning\n  hardware_used: 1 x NVIDIA A100 40GB")
+    body = ("# Review Sentiment BERT\n\n## Environmental Impact\n\n"
+            "- **Carbon Emissions:** 12.5 kg CO2eq\n- **Hardware:** 1 x NVIDIA A100 40GB\n"
+            "- **Training Time:** 2 hours\n")
+    report = lint(metadata, body=body, **SELECT)
+    (finding,) = report.findings
+    assert finding.code == "CL301" and finding.fix is None
+    assert "'Carbon Emissions: 12.5 kg CO2eq' (12500 g)" in finding.message
+    assert "hardware and hours give about" in finding.message and "fits neither" in finding.message
+    # Without the hours there is no estimate to doubt the slip with: CL302 and its fix.
+    body = "# Review Sentiment BERT\n\n- **Carbon Emissions:** 12.5 kg CO2eq\n"
+    (finding,) = lint(metadata, body=body, **SELECT).findings
+    assert finding.code == "CL302" and finding.suggestion == "write 12500"

@@ -59,6 +59,12 @@ rule(
     the metadata repeats the bare number: "5.6 KgCO2" in the text, emissions: 5.6 in the metadata,
     a thousand times too little. The finding gives the value in grams, and carbonlint fix writes
     it: the card's own text confirms the unit.
+
+    Unless the physics says otherwise: when the card names its devices with their count and the
+    hours, and the text's figure in grams is beyond the plausibility factor above what that
+    hardware can emit in those hours ("12.5 kg" for one A100 for two hours, about 370 g), the
+    slip is not asserted and nothing is written: CL301 says that the two figures disagree, and
+    gives the estimate, which may fit neither.
     """,
     failing="""
     ---
@@ -294,6 +300,19 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
     for fact in facts:
         factor = GRAMS_PER_UNIT.get(fact.unit or "g", 1.0)
         if factor > 1 and grams > 0 and agrees(grams * factor, fact):
+            doubt = _physics_doubts(context, grams * factor)
+            if doubt is not None:
+                # The text's unit read into the metadata would be more than the hardware can
+                # emit in its hours: no slip asserted, and no fix writes that number.
+                yield Problem(
+                    "CL301",
+                    f"{key} is {format_grams(grams)} g, but the text on line {_line(fact)} says "
+                    f"{_quote(fact)} ({format_grams(float(fact.value))} g); {doubt}",
+                    span=span, key=key,
+                    suggestion="correct whichever of the two is wrong (perhaps both), so that "
+                    "both give the same number",
+                )
+                return
             # The metadata's own digits in the text's unit: 5.61 with "5.6 kg" in the text is 5610.
             corrected = format_grams(grams * factor)
             yield Problem(
@@ -322,6 +341,30 @@ def emissions_against_text(context: Context) -> Iterator[Problem]:
         span=span, key=key,
         suggestion="correct whichever of the two is wrong, so that both give the same number",
     )
+
+
+def _physics_doubts(context: Context, corrected: float) -> str | None:
+    """Why the text's figure cannot be the card's grams, when the card's hardware (every device
+    named with its count) and hours put the training far below it; None otherwise."""
+    estimate = context.estimate
+    if estimate is None or not estimate.exact or estimate.high <= 0:
+        return None
+    factor = context.config.plausibility_factor
+    if corrected <= estimate.high * factor:
+        return None
+    fits = ("which fits the metadata" if estimate.low / factor <= context.emissions_g <= estimate.high * factor
+            else "which fits neither")
+    return (f"the card's hardware and hours give about {_about(estimate.grams)} g, {fits}: "
+            "the text's figure is not read into the grams field")
+
+
+def _about(grams: float) -> str:
+    """An estimate to two significant figures: "about 370 g", not "about 370.5 g"."""
+    import math
+
+    if grams < 10:
+        return f"{grams:.2g}"
+    return f"{round(grams, 1 - int(math.floor(math.log10(grams)))):,.0f}"
 
 
 # A sentence about this run: "we", "this model", "training this model", "our fine-tuning run".
