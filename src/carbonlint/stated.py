@@ -100,7 +100,8 @@ def own_names(card: Card) -> list[str]:
 # Tokens that say nothing about which model a label names.
 _WEAK_TOKENS = frozenset({
     "model", "models", "card", "the", "base", "version", "and", "for", "with", "fine", "tuning",
-    "tunning", "tuned", "training", "trained", "estimated", "emissions", "original",
+    "tunning", "tuned", "training", "trained", "estimated", "emissions", "original", "our",
+    "this", "its", "total", "run", "runs", "pre", "pretraining", "finetuning", "finetuned",
 })
 
 
@@ -119,8 +120,8 @@ def _distinctive(text: str) -> set[str]:
 def foreign_subjects(prose: ProseFacts, names: Iterable[str]) -> list[Subject]:
     """The labelled blocks of the text that name another model than the card's own
     ("**Stable Diffusion v1** **Estimated Emissions**" in a fine-tune's card). A label whose
-    name shares a word with one of the card's names is the card's own; a card whose names are
-    unknown has no foreign blocks (nothing to compare with, so nothing is taken away)."""
+    every word is among the card's names is the card's own; a card whose names are unknown has
+    no foreign blocks (nothing to compare with, so nothing is taken away)."""
     if not prose.subjects:
         return []
     own: set[str] = set()
@@ -128,8 +129,10 @@ def foreign_subjects(prose: ProseFacts, names: Iterable[str]) -> list[Subject]:
         own |= _distinctive(name)
     if not own:
         return []
+    # Every word of the label must be one of the card's: "DALL·E Mega" in the DALL·E Mini card
+    # shares "dalle" with it and is still another model.
     return [subject for subject in prose.subjects
-            if _distinctive(subject.name) and not _distinctive(subject.name) & own]
+            if _distinctive(subject.name) and not _distinctive(subject.name) <= own]
 
 
 def under_foreign_label(fact: Fact, foreign: Iterable[Subject]) -> bool:

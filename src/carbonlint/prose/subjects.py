@@ -1,5 +1,5 @@
 """Blocks of the text that a label gives to a named model: "**Stable Diffusion v1** **Estimated
-Emissions**" and the list under it.
+Emissions**" (or a heading "### DALL·E Mega Estimated Emissions") and the list under it.
 
 The Stable Diffusion model card names the model whose emissions its "Environmental Impact"
 list gives, and the cards derived from it copy the block: a fine-tune's card keeps "**Stable
@@ -24,6 +24,8 @@ _LABEL = re.compile(
     r"\*\*(?P<a>[^*\n]{2,60}?)[ \t]*\*\*[ \t]*\*\*[ \t]*estimated[ \t]+(?:co2[ \t]+)?emissions[ \t]*:?[ \t]*\*\*"
     r"|\*\*(?P<b>[^*\n]{2,60}?)[ \t]+estimated[ \t]+(?:co2[ \t]+)?emissions[ \t]*:?[ \t]*\*\*"
     r"|\*\*[ \t]*estimated[ \t]+(?:co2[ \t]+)?emissions[ \t]+(?:of|for)[ \t]+(?P<c>[^*\n]{2,60}?)[ \t]*:?[ \t]*\*\*"
+    # the DALL·E Mini card's sub-headings: "### DALL·E Mega Estimated Emissions"
+    r"|\#{2,6}[ \t]+(?P<d>[^#\n]{2,60}?)[ \t]+estimated[ \t]+(?:co2[ \t]+)?emissions[ \t]*:?[ \t]*$"
     r")",
     re.M,
 )
@@ -46,9 +48,8 @@ def subject_blocks(body: Body) -> tuple[Subject, ...]:
         return ()  # most cards: one substring test
     labels = []
     for match in _LABEL.finditer(body.folded):
-        start = match.start("a") if match["a"] is not None else (
-            match.start("b") if match["b"] is not None else match.start("c"))
-        name = match["a"] or match["b"] or match["c"]
+        group = next(group for group in "abcd" if match[group] is not None)
+        start, name = match.start(group), match[group]
         text, span = body.located(start, start + len(name))
         labels.append((span.line, text.strip(" \t")))
     if not labels:
@@ -61,6 +62,7 @@ def subject_blocks(body: Body) -> tuple[Subject, ...]:
     blocks = []
     for index, (line, name) in enumerate(labels):
         end = labels[index + 1][0] if index + 1 < len(labels) else last
+        # The block ends at the next heading (a label that is a heading ends at the next one).
         end = min([end] + [heading for heading in heading_lines if line < heading < end])
         blocks.append(Subject(name, line, end))
     return tuple(blocks)

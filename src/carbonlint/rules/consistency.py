@@ -15,6 +15,7 @@ from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
+from carbonlint.stated import under_foreign_label
 from carbonlint.units import GRAMS_PER_UNIT, format_grams
 
 if TYPE_CHECKING:
@@ -678,7 +679,10 @@ _STALE_FIELDS = {"Carbon Emitted": "emissions", "CO2 Emissions": "emissions",
 
 @check("CL308")
 def stale_text(context: Context) -> Iterator[Problem]:
-    placeholders = [f for f in context.prose.of("placeholder") if f.field in _STALE_FIELDS]
+    placeholders = [f for f in context.prose.of("placeholder") if f.field in _STALE_FIELDS
+                    # not another model's block: "### DALL·E Mega Estimated Emissions ...
+                    # Carbon Emitted: Unknown" in the DALL·E Mini card is not stale
+                    and not under_foreign_label(f, context.foreign_subjects)]
     if not placeholders:
         return
     from carbonlint.units import finite_number

@@ -9,6 +9,7 @@ from carbonlint.findings import Category, Fix, Problem, Severity
 from carbonlint.grade import rank
 from carbonlint.placeholders import is_placeholder
 from carbonlint.rules import check, rule
+from carbonlint.stated import under_foreign_label
 from carbonlint.units import format_grams
 
 if TYPE_CHECKING:
@@ -487,7 +488,8 @@ def hardware_only_in_text(context: Context) -> Iterator[Problem]:
 
 @check("CL208")
 def template_placeholders(context: Context) -> Iterator[Problem]:
-    placeholders = [f for f in context.prose.of("placeholder") if f.source == "hub-template"]
+    placeholders = [f for f in context.prose.of("placeholder") if f.source == "hub-template"
+                    and not under_foreign_label(f, context.foreign_subjects)]
     if not placeholders:
         return
     fields = ", ".join(dict.fromkeys(f.field or "?" for f in placeholders))

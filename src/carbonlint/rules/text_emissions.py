@@ -76,7 +76,8 @@ rule(
     emitted 228.55 tCO2eq"), a table with a row per model where none is this card's, figures
     that disagree with each other, or a figure under a label that names another model: a
     fine-tune's card that copies its base model's block ("**Stable Diffusion v1** **Estimated
-    Emissions**" above the base model's 11,250 kg, in a card of another name). The card reports
+    Emissions**" above the base model's 11,250 kg, in a card of another name; the label is the
+    card's own only if each of its words is in one of the card's names). The card reports
     in its text, and it is counted so, but no single number can be taken for co2_eq_emissions:
     write this model's own figure there (in grams). The hardware of another model's block is
     not this card's either (CL207, the estimate), nor, in such a derived card, the training
