@@ -10,7 +10,8 @@ process per ``--jobs`` value on the same files, its report to /dev/null; ``--bef
 same command run from another source tree (``git archive REV src | tar -x -C DIR``, then
 ``--before DIR/src``), for before/after figures in the same run. Every command is a whole process;
 each round runs all of them in turn (interleaved); medians, and the spread of each ratio over
-the rounds. Memory is the peak RSS of each process at three sizes, to show whether it grows.
+the rounds; CPU time too (user + system, the workers included), which the machine's other
+load inflates less than wall time. Memory is the peak RSS of one process, at each size.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ print(count)
 """
 
 
-def run(command: list[str], expect: set[int]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process (wait4: this child's own figure,
-    the largest of it and the workers it waited for; a pool's total is about jobs + 1 times it)."""
+def run(command: list[str], expect: set[int]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one child process. wait4 gives the
+    child's own figures with those of the workers it waited for: CPU is their sum (user +
+    system), RSS the largest single process (a pool's total is about jobs + 1 times it)."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = child.stderr.read() if child.stderr else b""
@@ -61,7 +63,7 @@ def run(command: list[str], expect: set[int]) -> tuple[float, float]:
     child.returncode = code
     if code not in expect:
         raise SystemExit(f"{command[:3]} exited {code}: {stderr.decode()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 RUN = "import sys; sys.path[:0] = {src!r}; from carbonlint.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -100,11 +102,11 @@ def main() -> None:
         folders[size] = work / str(size)
         make_corpus(folders[size], size, args.seed)
     commands: dict[str, list[str]] = {"floor": [sys.executable, "-c", FLOOR]}
-    if args.before:
-        before = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.before)])]
-        commands["before"] = before + ["check", "-f", "json"]
     this = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.after)] if args.after else [])]
+    before = [sys.executable, "-c", RUN.format(src=[os.path.abspath(args.before or ".")])]
     for jobs in args.jobs.split(","):
+        if args.before:  # each --jobs value from the other tree too, just before this one's
+            commands[f"before -j {jobs}"] = before + ["check", "-f", "json", "-j", jobs]
         commands[f"-j {jobs}"] = this + ["check", "-f", "json", "-j", jobs]
     # Byte-compile every tree timed here: with PYTHONDONTWRITEBYTECODE set (or an editable
     # install never imported before), each process would compile carbonlint from source.
@@ -115,24 +117,28 @@ def main() -> None:
     expect = {name: {0} if name == "floor" else {0, 1} for name in names}
     print(f"Python {sys.version.split()[0]}; CPUs available: {len(os.sched_getaffinity(0))}; "
           f"load average at start {os.getloadavg()[0]:.1f}; {args.rounds} interleaved rounds; "
-          "medians (seconds), ratio to the floor: median [min-max over rounds]")
-    # Memory first, smallest size first (ru_maxrss of children only grows).
-    rss: dict[tuple[str, int], float] = {}
-    for name in names:
-        for size in sizes:
-            rss[name, size] = run(commands[name] + [str(folders[size])], expect[name])[1]
+          "medians (seconds), ratio to the floor: median [min-max over rounds], wall then CPU "
+          "(user + system, workers included)")
     for size in sizes:
         times: dict[str, list[float]] = {name: [] for name in names}
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        rss: dict[str, float] = {name: 0.0 for name in names}
         for _ in range(args.rounds):
             for name in names:
-                times[name].append(run(commands[name] + [str(folders[size])], expect[name])[0])
+                wall, seconds, peak = run(commands[name] + [str(folders[size])], expect[name])
+                times[name].append(wall)
+                cpu[name].append(seconds)
+                rss[name] = max(rss[name], peak)
         floor = statistics.median(times["floor"])
-        print(f"{size:>6} cards: floor {floor:.2f}s ({rss['floor', size]:.0f} MiB)")
+        print(f"{size:>6} cards: floor {floor:.2f}s wall, {statistics.median(cpu['floor']):.2f}s "
+              f"CPU ({rss['floor']:.0f} MiB); load average now {os.getloadavg()[0]:.1f}")
         for name in names[1:]:
             ratios = [t / f for t, f in zip(times[name], times["floor"])]
-            print(f"    {name:>8} {statistics.median(times[name]):7.2f}s "
-                  f"{statistics.median(ratios):5.2f}x [{min(ratios):.2f}-{max(ratios):.2f}] "
-                  f"peak RSS {rss[name, size]:.0f} MiB")
+            cpu_ratios = [c / f for c, f in zip(cpu[name], cpu["floor"])]
+            print(f"    {name:>11} {statistics.median(times[name]):7.2f}s "
+                  f"{statistics.median(ratios):5.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]  "
+                  f"CPU {statistics.median(cpu[name]):6.2f}s {statistics.median(cpu_ratios):5.2f}x "
+                  f"[{min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}]  peak RSS {rss[name]:.0f} MiB")
     shutil.rmtree(work)
 
 
