@@ -369,6 +369,11 @@ def test_not_a_fact(text: str) -> None:
          "Not measured yet"),
         ("- **Compute Region:** not recorded", "placeholder", "not recorded", None,
          "not recorded"),
+        # the template's long hint written after the bold, then the value
+        ("**Carbon Emitted:** (Power consumption x Time x Carbon produced based on location of "
+         "power grid): Unknown", "placeholder", "Unknown", None, "Unknown"),
+        ("- **Carbon Emitted:** (Power consumption x Time x Carbon produced based on location "
+         "of power grid): 1.2 kg CO2 eq.", "emissions_g", 1200.0, "kg", "1.2 kg CO2 eq"),
         ("- **Hardware Type:** More information needed", "placeholder",
          "More information needed", None, "More information needed"),
         ('- **Carbon Emitted:** {{ co2_emitted | default("[More Information Needed]", true)}}',

@@ -83,6 +83,11 @@ def _field_value(body: Body, match: re.Match[str], source: str, start: int) -> F
         return None
     start += len(value) - len(value.lstrip(" \t"))
     end -= len(value) - len(value.rstrip(" \t"))
+    # The template's long hint after the bold: "**Carbon Emitted:** (Power consumption x Time x
+    # Carbon produced based on location of power grid): Unknown". The value is after it.
+    hint = _LEADING_HINT.match(body.text, start, end)
+    if hint is not None and hint.end() < end:
+        start = hint.end()
     text, span = body.located(start, end)
     cleaned = _clean(text)
     if not cleaned:
@@ -92,6 +97,9 @@ def _field_value(body: Body, match: re.Match[str], source: str, start: int) -> F
     if kind in ("emissions_g", "energy_kwh", "hours"):
         return _field_quantity(body, start, end, kind, _hint_unit(match["hint"]), source, field)
     return Fact(kind, cleaned, text, None, None, source, field, span)
+
+
+_LEADING_HINT = re.compile(r"\([^()\n]{0,160}\)[ \t]*:[ \t]*")
 
 
 def _introduces_list(body: Body, line: int) -> bool:
