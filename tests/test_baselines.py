@@ -63,8 +63,8 @@ def test_quantiles_on_known_numbers(built: dict) -> None:
 
 def test_groups_follow_the_documented_mapping(built: dict) -> None:
     groups = built["groups"]
-    assert list(groups) == list(bl.GROUPS)
-    sizes = {key: group["n"] for key, group in groups.items()}
+    assert list(groups) == list(bl.GROUPS) + list(bl.COMBINED_GROUPS)
+    sizes = {key: group["n"] for key, group in groups.items() if key in bl.GROUPS}
     assert sizes == {
         "all": 10,
         "domain:nlp": 4,
@@ -226,8 +226,15 @@ def test_format_grams() -> None:
 
 def test_shipped_baseline_loads_with_the_documented_groups() -> None:
     baseline = bl.load()
-    assert set(baseline.groups) == set(bl.GROUPS)
+    assert set(baseline.groups) == set(bl.GROUPS) | set(bl.COMBINED_GROUPS)
     assert set(baseline.label_metrics) == set(bl.LABEL_METRICS)
+    # The fair groups CL501 compares with: AutoTrain by size and domain; outside AutoTrain,
+    # fine-tuning runs are enough to compare, pre-training runs are not.
+    fair = {key: group.n for key, group in baseline.groups.items() if key in bl.COMBINED_GROUPS}
+    assert fair["autotrain:yes+domain:cv"] == 179
+    assert fair["autotrain:yes+size:100MB-1GB"] == 755
+    assert fair["autotrain:no+training_type:fine-tuning"] == 68
+    assert fair["autotrain:no+training_type:pre-training"] == 21 < bl.MIN_PEERS
     assert baseline.groups["all"].n == 1414
     assert baseline.groups["domain:cv"].n == 188
     assert baseline.generated == "2023-04-05"
@@ -381,3 +388,25 @@ def test_cli_show_bad_file(tmp_path: Path) -> None:
     result = cli_runner().invoke(baselines_cli, ["show", "--baseline", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "cannot read the baseline" in result.stderr
+
+
+def test_fair_peer_groups_compare_like_with_like() -> None:
+    baseline = bl.load()
+    one_gb = 2e9
+    # AutoTrain: by size, then domain, then all AutoTrain models.
+    assert bl.peer_key(baseline, autotrain=True, training_type=None, size_bytes=one_gb,
+                       domain="text-classification") == "autotrain:yes+size:1GB-10GB"
+    assert bl.peer_key(baseline, autotrain=True, training_type=None,
+                       domain="image-classification") == "autotrain:yes+domain:cv"
+    assert bl.peer_key(baseline, autotrain=True, training_type=None) == "autotrain:yes"
+    # Outside AutoTrain: only with runs of the same training type, of a size with enough peers.
+    assert bl.peer_key(baseline, autotrain=False, training_type="fine-tuning",
+                       size_bytes=one_gb) == "autotrain:no+training_type:fine-tuning+size:1GB-10GB"
+    assert bl.peer_key(baseline, autotrain=False, training_type="fine-tuning",
+                       size_bytes=3e10) == "autotrain:no+training_type:fine-tuning"
+    # No training type, or too few pre-training runs: no fair group, never a wider one.
+    assert bl.peer_key(baseline, autotrain=False, training_type=None, size_bytes=one_gb,
+                       domain="text-generation") is None
+    assert bl.peer_key(baseline, autotrain=False, training_type="pretraining",
+                       size_bytes=one_gb) is None
+    assert bl.peer_key(baseline, autotrain=None, training_type="fine-tuning") is None

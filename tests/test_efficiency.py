@@ -193,7 +193,8 @@ def test_label_with_the_shipped_baseline() -> None:
 
 def at_z(group: bl.GroupStats, z: float) -> float:
     """The emissions whose robust z-score in ``group`` is ``z``."""
-    return 10 ** (group.log10_median + z * group.log10_mad / bl.MAD_TO_SIGMA)
+    spread = max(group.log10_mad, ef.MIN_LOG10_MAD)
+    return 10 ** (group.log10_median + z * spread / bl.MAD_TO_SIGMA)
 
 
 def test_outlier_message() -> None:
@@ -228,12 +229,15 @@ def test_low_outlier() -> None:
 def test_percentile_statement_names_the_most_extreme_quantile_passed() -> None:
     quantiles = {"p1": 0.1, "p5": 0.2, "p10": 0.3, "p25": 0.5, "p50": 1.0, "p75": 2.0,
                  "p90": 3.0, "p95": 5.0, "p99": 20.0}
+    quantiles["p99"] = 2000.0
     group = bl.GroupStats("g", "test models", 100, quantiles, 0.0, 0.1)
-    found = ef.outlier(10.0, "g", handmade(groups={"g": group}))
+    # A spread below MIN_LOG10_MAD counts as that minimum: 10 g is not far from 1 g.
+    assert ef.outlier(10.0, "g", handmade(groups={"g": group})) is None
+    found = ef.outlier(1234.5, "g", handmade(groups={"g": group}))
     assert found is not None
     assert found.percentile == 95
     assert found.message == (
-        "above the 95th percentile of 100 test models: 1 g median, this card 10 g"
+        "above the 95th percentile of 100 test models: 1 g median, this card 1,234.5 g"
     )
 
 

@@ -72,6 +72,32 @@ GROUPS: dict[str, str] = {
     **{f"size:{key}": text for key, _, _, text in SIZE_BUCKETS},
 }
 
+# Fair peer groups: the same kind of run. AutoTrain fine-tunes (about nine in ten of the models
+# that report emissions) are compared with AutoTrain fine-tunes, of a similar size or domain;
+# any other run with runs of its own training type, of a similar size. A card whose fair group
+# is missing or smaller than MIN_PEERS is not compared at all (peer_key() returns None).
+def combined_key(*parts: str) -> str:
+    return "+".join(parts)
+
+
+def _combined_groups() -> dict[str, str]:
+    groups: dict[str, str] = {}
+    for key, _, _, text in SIZE_BUCKETS:
+        groups[combined_key("autotrain:yes", f"size:{key}")] = f"AutoTrain {text}"
+    for key, text in DOMAINS.items():
+        groups[combined_key("autotrain:yes", f"domain:{key}")] = f"AutoTrain {text}"
+    for kind in ("pre-training", "fine-tuning"):
+        runs = TRAINING_TYPES[kind]
+        groups[combined_key("autotrain:no", f"training_type:{kind}")] = f"{runs} outside AutoTrain"
+        for key, _, _, text in SIZE_BUCKETS:
+            groups[combined_key("autotrain:no", f"training_type:{kind}", f"size:{key}")] = (
+                f"{runs} outside AutoTrain ({text.replace('models ', '')})"
+            )
+    return groups
+
+
+COMBINED_GROUPS: dict[str, str] = _combined_groups()
+
 # The efficiency label's metrics: which direction is better and the percentiles that split
 # A-E. Downloads keep Castaño et al.'s uneven cut points (E is the bottom 60%): over a quarter of
 # the models have fewer than 3 downloads, so quintiles would split ties of near-zero counts.
@@ -312,20 +338,30 @@ def _clean(
 
 
 def _peer_groups(records: list[ModelRecord]) -> dict[str, dict[str, Any]]:
-    members: dict[str, list[float]] = {key: [] for key in GROUPS}
+    described = {**GROUPS, **COMBINED_GROUPS}
+    members: dict[str, list[float]] = {key: [] for key in described}
     for record in records:
         kind = normalise_training_type(record.training_type) or "unknown"
         keys = ["all", f"training_type:{kind}"]
         if record.domain in DOMAINS:
             keys.append(f"domain:{record.domain}")
-        if record.autotrain is not None:
-            keys.append("autotrain:yes" if record.autotrain else "autotrain:no")
         bucket = size_bucket(record.size_bytes)
         if bucket:
             keys.append(f"size:{bucket}")
+        if record.autotrain is not None:
+            keys.append("autotrain:yes" if record.autotrain else "autotrain:no")
+            keys += [  # the one-dimensional "autotrain:yes" is already in
+                key for key in fair_keys(
+                    autotrain=record.autotrain,
+                    training_type=None if kind == "unknown" else kind,
+                    size_bytes=record.size_bytes,
+                    domain=record.domain,
+                )
+                if key in COMBINED_GROUPS
+            ]
         for key in keys:
             members[key].append(record.emissions_g)
-    return {key: _group_stats(values, GROUPS[key]) for key, values in members.items()}
+    return {key: _group_stats(values, described[key]) for key, values in members.items()}
 
 
 def _performance_ranges(records: list[ModelRecord]) -> dict[str, tuple[float, float]]:
@@ -737,6 +773,56 @@ def group_for(
         if group is not None and group.n >= min_n:
             return key
     return "all"
+
+
+def fair_keys(
+    *,
+    autotrain: bool | None,
+    training_type: str | None,
+    size_bytes: float | None = None,
+    domain: str | None = None,
+) -> list[str]:
+    """The fair peer groups of a run, most specific first (see COMBINED_GROUPS).
+
+    An AutoTrain run: AutoTrain runs of its size, then of its domain, then all of them. Any
+    other run: runs of its training type outside AutoTrain, of its size, then of any size.
+    Without knowing whether it is AutoTrain, or (outside AutoTrain) its training type, a run
+    has no fair group: a pre-training run and a ten-minute fine-tune differ a thousandfold.
+    """
+    bucket = size_bucket(size_bytes)
+    if autotrain:
+        area = normalise_domain(domain)
+        keys = [combined_key("autotrain:yes", f"size:{bucket}")] if bucket else []
+        if area:
+            keys.append(combined_key("autotrain:yes", f"domain:{area}"))
+        return keys + ["autotrain:yes"]
+    kind = normalise_training_type(training_type)
+    if autotrain is None or kind is None:
+        return []
+    base = combined_key("autotrain:no", f"training_type:{kind}")
+    return ([combined_key(base, f"size:{bucket}")] if bucket else []) + [base]
+
+
+def peer_key(
+    baseline: Baseline,
+    *,
+    autotrain: bool | None,
+    training_type: str | None,
+    size_bytes: float | None = None,
+    domain: str | None = None,
+    min_n: int = MIN_PEERS,
+) -> str | None:
+    """The most specific fair peer group with at least ``min_n`` models, or None.
+
+    None, not a wider group, when no fair group is large enough: comparing a pre-training run
+    with the Hub's AutoTrain fine-tunes would call every careful report an outlier.
+    """
+    for key in fair_keys(autotrain=autotrain, training_type=training_type,
+                         size_bytes=size_bytes, domain=domain):
+        group = baseline.groups.get(key)
+        if group is not None and group.n >= min_n:
+            return key
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

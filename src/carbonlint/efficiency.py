@@ -34,6 +34,11 @@ WEIGHTS: dict[str, float] = {
     "performance": 0.20,
 }
 LETTERS = "ABCDE"
+# The least spread an outlier is judged with, in log10 grams (a factor of about 3). Runs of
+# one kind still differ by hardware and hours: a group of near-identical cards (one author's
+# series) must not make an ordinary run an outlier. At the default z of 3.5 a card must lie
+# about 400 times from its group's median.
+MIN_LOG10_MAD = 0.5
 
 
 class EfficiencyInputs(NamedTuple):
@@ -113,6 +118,18 @@ class Outlier(NamedTuple):
     message: str
 
 
+def as_written(grams: float) -> str:
+    """The card's number in full, with thousands separators: 1,480,000 stays 1,480,000 (not
+    rounded to 1,500,000), 0.02794 stays 0.02794."""
+    from carbonlint.units import format_grams as exact
+
+    text = exact(grams)
+    whole, dot, fraction = text.partition(".")
+    if whole.lstrip("-").isdigit():
+        return f"{int(whole):,}" + dot + fraction
+    return text
+
+
 def _ordinal(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return f"{number}th"
@@ -149,7 +166,8 @@ def outlier(
         return None
     if stats.n < min_n or not stats.log10_mad or stats.log10_median is None:
         return None
-    z = MAD_TO_SIGMA * (math.log10(emissions_g) - stats.log10_median) / stats.log10_mad
+    spread = max(stats.log10_mad, MIN_LOG10_MAD)
+    z = MAD_TO_SIGMA * (math.log10(emissions_g) - stats.log10_median) / spread
     if abs(z) <= z_threshold:
         return None
     direction = "high" if z > 0 else "low"
@@ -158,7 +176,7 @@ def outlier(
     side = "above" if direction == "high" else "below"
     message = (
         f"{side} the {_ordinal(beyond)} percentile of {stats.n:,} {stats.description}: "
-        f"{format_grams(median)} g median, this card {format_grams(emissions_g)} g"
+        f"{format_grams(median)} g median, this card {as_written(emissions_g)} g"
     )
     return Outlier(
         emissions_g=emissions_g,

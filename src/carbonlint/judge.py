@@ -158,29 +158,67 @@ def _tags(metadata: Mapping[str, Any]) -> list[str]:
     return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
 
 
-def peer_group(context: Context, baseline: Baseline) -> str | None:
-    """The card's peer group, or None when the card says too little to choose a fair one.
+def is_autotrain(context: Context) -> bool:
+    """AutoTrain (or AutoNLP) made the model: its tags say so, as Castaño et al. count it, or
+    co2_eq_emissions.source names it."""
+    tags = {t.lower() for t in _tags(context.card.metadata)}
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    source = co2.get("source")
+    return bool(tags & {"autotrain", "autonlp"}) or (
+        isinstance(source, str) and "autotrain" in source.lower().replace(" ", "")
+    )
 
-    Groups by training type are not used: in the baseline that field is sparse (94 of 1,414
-    models) and noisy (AutoTrain fine-tunes labelled pre-training). Without a domain
-    (pipeline_tag) or a model size, the only group left would compare a 176B-parameter model
-    with 100 MB classifiers, so there is no group at all.
+
+def training_type_of(context: Context) -> str | None:
+    """pre-training or fine-tuning, from co2_eq_emissions.training_type or the text's field."""
+    from carbonlint.baselines import normalise_training_type
+
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    value = co2.get("training_type")
+    if isinstance(value, str) and normalise_training_type(value):
+        return normalise_training_type(value)
+    fact = _first_fact(context, "training_type")
+    return normalise_training_type(str(fact.value)) if fact is not None else None
+
+
+def peer_group(context: Context, baseline: Baseline) -> str | None:
+    """The card's fair peer group (baselines.peer_key), or None when there is none.
+
+    Same kind of run only: AutoTrain with AutoTrain (by size, then domain), anything else with
+    runs of its own training type outside AutoTrain (by size). A card that does not say its
+    training type, or whose fair group has fewer than MIN_PEERS models, has none.
     """
-    from carbonlint.baselines import group_for, normalise_domain
+    from carbonlint.baselines import peer_key
 
     metadata = context.card.metadata
     pipeline = metadata.get("pipeline_tag")
     if not isinstance(pipeline, str) and context.card.hub_info is not None:
         pipeline = context.card.hub_info.pipeline_tag  # the Hub infers it from the library
-    domain = normalise_domain(pipeline) if isinstance(pipeline, str) else None
-    size = weights_size(context)
-    if domain is None and size is None:
-        return None
-    return group_for(
+    return peer_key(
         baseline,
-        domain=pipeline if domain is not None else None,
-        autotrain="autotrain" in {t.lower() for t in _tags(metadata)},
-        size_bytes=size,
+        autotrain=is_autotrain(context),
+        training_type=training_type_of(context),
+        size_bytes=weights_size(context),
+        domain=pipeline if isinstance(pipeline, str) else None,
+    )
+
+
+def physics_accepts(context: Context, grams: float) -> bool:
+    """The number agrees with physics: the estimate from the card's hardware and hours accepts
+    it, or it and the card's own energy figure imply a real grid. Peers then have no say."""
+    estimate = context.estimate
+    factor = context.config.plausibility_factor
+    if estimate is not None and estimate.grams > 0 and estimate.watts > 0:
+        if estimate.low / factor <= grams <= estimate.high * factor:
+            return True
+    from carbonlint.rules.plausibility import MAX_INTENSITY, MIN_INTENSITY
+
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    energies = [finite_number(co2.get("energy_consumed"))]
+    energies += [finite_number(f.value) for f in context.prose.of("energy_kwh")]
+    return any(
+        kwh is not None and kwh > 0 and MIN_INTENSITY <= grams / kwh <= MAX_INTENSITY
+        for kwh in energies
     )
 
 
@@ -192,7 +230,7 @@ def outlier_for(context: Context) -> Outlier | None:
 
     baseline = context.baseline
     group = context.peer_group
-    if group is None:
+    if group is None or physics_accepts(context, grams):
         return None
     return outlier(grams, group, baseline, z_threshold=context.config.outlier_z)
 

@@ -1,8 +1,8 @@
 """Efficiency rules (CL5xx): the card against the Hub baseline of models that report emissions.
 
 The baseline (``carbonlint baselines show``; docs/efficiency.md) holds the distribution of
-emissions per peer group (domain, training type, AutoTrain or not, model size), built from the
-1,417 models of Castaño et al. (ESEM 2023). The efficiency label itself (A-E) is not a finding:
+emissions per peer group (domain, training type, AutoTrain or not, model size, and the fair
+combinations CL501 uses), built from the 1,417 models of Castaño et al. (ESEM 2023). The efficiency label itself (A-E) is not a finding:
 it is reported in every output format as ``efficiency``.
 """
 
@@ -18,22 +18,30 @@ if TYPE_CHECKING:
 
 rule(
     "CL501", "emissions-outlier", Category.EFFICIENCY, Severity.WARNING,
-    "The emissions are far outside those of the card's peer group on the Hub.",
+    "The emissions are far outside those of the card's fair peer group on the Hub.",
     """
-    The card is compared with the models of its peer group in the Hub baseline (the most
-    specific of: training type, domain, model size, AutoTrain or not, that has at least 30
-    models), on a robust z-score of log10 emissions (median and MAD, flagged beyond 3.5 by
-    default: the configuration's outlier-z). An extreme value is either an extreme model or a
-    wrong number (a unit slip, a placeholder such as 1); the message says where the card sits.
+    The card is compared only with runs of its own kind in the Hub baseline: an AutoTrain
+    model with AutoTrain models (of its size, else its domain, else all of them), any other
+    model with runs of its own training type outside AutoTrain (of its size, else any size).
+    A card that does not say its training type, or whose fair group has fewer than 30 models
+    (pre-training runs, today), is not compared: there is no fair group to compare it with.
+    The comparison is a robust z-score of log10 emissions (median and MAD, the MAD taken as at
+    least 0.5, flagged beyond 3.5 by default: the configuration's outlier-z), so a card must
+    lie some 400 times from its group's median. Physics comes first: a number that the
+    estimate from the card's hardware and hours accepts, or that gives a real grid intensity
+    with the card's own energy figure, is never an outlier. An extreme value is either an
+    extreme model or a wrong number (a unit slip, a placeholder such as 1).
     """,
     failing="""
     ---
+    tags: [autotrain, vision, image-classification]
     pipeline_tag: image-classification
     co2_eq_emissions: 9300000
     ---
     """,
     passing="""
     ---
+    tags: [autotrain, vision, image-classification]
     pipeline_tag: image-classification
     co2_eq_emissions: 1.2
     ---
