@@ -7,7 +7,7 @@ Each function returns None rather than guess when an input is missing.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 from carbonlint.units import finite_number
 
@@ -220,6 +220,55 @@ def physics_accepts(context: Context, grams: float) -> bool:
         kwh is not None and kwh > 0 and MIN_INTENSITY <= grams / kwh <= MAX_INTENSITY
         for kwh in energies
     )
+
+
+class Doubt(NamedTuple):
+    """Why the number itself looks wrong, and the number it would be after a unit slip."""
+
+    reason: str  # for messages: "the card's hardware and hours give at least 333 g"
+    corrected_g: float | None  # the kilogram (or milligram) reading, when the evidence says so
+
+
+def number_doubted(context: Context, grams: float) -> Doubt | None:
+    """The evidence that ``grams`` is wrong whatever its spelling: the physical estimate
+    (CL401/CL402's judgement), the card's own energy figure (CL404's), or the text (CL301).
+
+    A fix that only respells the number must not write it then: ``carbonlint fix`` would lock
+    in a number another rule calls wrong.
+    """
+    from carbonlint.estimate import _mass
+    from carbonlint.rules.plausibility import MAX_INTENSITY, MIN_INTENSITY
+
+    if grams <= 0:
+        return None
+    factor = context.config.plausibility_factor
+    estimate = context.estimate
+    # An estimate from energy_consumed (watts 0) is judged below, as an intensity.
+    if estimate is not None and estimate.grams > 0 and estimate.watts > 0:
+        low, high = estimate.low, estimate.high
+        at_least = "give about" if estimate.exact else "give at least"
+        if grams < low / factor:
+            times = low / grams
+            corrected = grams * 1000 if 1000 / factor <= times <= 1000 * factor else None
+            return Doubt(f"the card's hardware and hours {at_least} {_mass(low)}, "
+                         f"{times:,.0f} times more", corrected)
+        if grams > high * factor:
+            times = grams / high
+            corrected = grams / 1000 if 1000 / factor <= times <= 1000 * factor else None
+            return Doubt(f"the card's hardware and hours give about {_mass(high)} at the most, "
+                         f"{times:,.0f} times less", corrected)
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    kwh = finite_number(co2.get("energy_consumed"))
+    if kwh is not None and kwh > 0 and not MIN_INTENSITY <= grams / kwh <= MAX_INTENSITY:
+        intensity = grams / kwh
+        corrected = grams * 1000 if MIN_INTENSITY <= intensity * 1000 <= MAX_INTENSITY else None
+        return Doubt(f"with energy_consumed {kwh:g} kWh it means {intensity:.3g} g per kWh, "
+                     "which no grid has", corrected)
+    from carbonlint.rules.consistency import emissions_against_text
+
+    if next(emissions_against_text(context), None) is not None:
+        return Doubt("the card's text states a different amount", None)
+    return None
 
 
 def outlier_for(context: Context) -> Outlier | None:

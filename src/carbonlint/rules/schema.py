@@ -121,7 +121,12 @@ rule(
     The Hub reads "1.2 kg" or "0.21 in grams of CO2" as text, not as an amount: the emissions do
     not show and tools that read the metadata skip the model. Write the number of grams, without
     quotes or unit: "1.2 kg" is 1200, "24.7 tonnes" is 24700000. carbonlint fix writes it, except
-    for a figure with a comma ("1,200 g"), which is 1.2 in some languages and 1200 in others.
+    for a figure with a comma ("1,200 g"), which is 1.2 in some languages and 1200 in others,
+    and except when the number itself looks wrong: when the card's hardware and hours, its
+    energy_consumed or its text contradict it ("0.21 in grams of CO2" for 1.5 hours on a P100,
+    a calculator's kilograms), respelling it would lock in the wrong amount. The message then
+    says why, and where a unit slip explains the gap the corrected number is offered as an
+    unsafe fix (carbonlint fix --unsafe-fixes).
     """,
     failing="""
     ---
@@ -281,13 +286,28 @@ def _type_problem(context: Context, path: tuple[Any, ...], key: str, span: Any, 
                 certain = (not quantity.unit or path in ((), ("emissions",))) and "," not in value
                 converted = (f" ({format_grams(quantity.number)}{unit} is {grams} g)"
                              if quantity.unit not in ("", "g") else "")
+                suggestion = (f"write {grams}" if "," not in value else
+                              f"write {grams} (or the decimal number, if the comma is a decimal comma)")
+                fix = _number_fix(context, node, grams) if certain else None
+                doubt = _doubt(context, path, quantity.grams)
+                if doubt is not None:
+                    # Respelling a number that another rule calls wrong would lock it in: no
+                    # safe fix; the corrected reading only as an unsafe one, and only when the
+                    # evidence points at a unit slip.
+                    converted += f"; but {doubt.reason}"
+                    fix, suggestion = None, "check the number before writing it as grams"
+                    if doubt.corrected_g is not None and node is not None:
+                        corrected = format_grams(doubt.corrected_g)
+                        reading = "kilograms" if doubt.corrected_g > quantity.grams else "milligrams"
+                        suggestion = f"if the figure is {reading}, write {corrected}"
+                        from carbonlint.fix import replace_node
+
+                        fix = replace_node(context.card, node, corrected, f"write {corrected}",
+                                           unsafe=True)
                 return Problem(
                     "CL106",
                     f"{key} is the text {value!r}, not a number: the spec wants grams{converted}",
-                    span=span, key=key,
-                    suggestion=f"write {grams}" if "," not in value else
-                    f"write {grams} (or the decimal number, if the comma is a decimal comma)",
-                    fix=_number_fix(context, node, grams) if certain else None,
+                    span=span, key=key, suggestion=suggestion, fix=fix,
                 )
         what = "grams of CO2" if not path or path == ("emissions",) else "a number"
         return Problem(
@@ -321,6 +341,15 @@ def _extension_text(context: Context, key: str, span: Any, node: Any, name: str,
         f"number{converted}",
         span=span, key=key, suggestion=f"write {number}", fix=_number_fix(context, node, number),
     )
+
+
+def _doubt(context: Context, path: tuple[Any, ...], grams: float) -> Any:
+    """Evidence that the emissions number is wrong (judge.number_doubted); None elsewhere."""
+    if path not in ((), ("emissions",)):
+        return None
+    from carbonlint.judge import number_doubted
+
+    return number_doubted(context, grams)
 
 
 def _number_fix(context: Context, node: Any, number: str) -> Any:
