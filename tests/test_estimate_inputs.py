@@ -160,3 +160,48 @@ def test_names_the_tables_did_not_know() -> None:
     for hardware in ("GTX 580", "Tesla K40", "1 x RTX2080Ti", "GPU RTX", "Intel Xeon CPU"):
         assert context(KIND_ONLY.format(grams=300, hardware=hardware)).estimate is not None, \
             hardware
+
+
+META_STYLE = """
+license: other
+co2_eq_emissions:
+  emissions: {grams}
+  source: estimated from GPU hours, peak power and the US average grid
+  training_type: pre-training
+  geographical_location: USA
+  hardware_used: A100-80GB
+"""
+META_BODY = """# llama-like-7b
+
+## Hardware and Software
+
+**Training Factors** Custom training libraries on a research cluster.
+
+**Carbon Footprint** Pretraining used a cumulative 184,320 GPU hours of computation on
+hardware of type A100-80GB (TDP of 400 W).
+"""
+
+
+def test_device_hours_stand_for_count_times_hours() -> None:
+    found = context(META_STYLE.format(grams=31220000), META_BODY).estimate
+    assert found.exact and found.hours == 184320.0 and found.watts == 400.0
+    assert codes(lint(META_STYLE.format(grams=31220000), META_BODY, **PLAUSIBILITY)) == []
+    assert codes(lint(META_STYLE.format(grams=31220), META_BODY, **PLAUSIBILITY)) == ["CL401"]
+    # Two different device-hour figures: no guess.
+    twice = META_BODY + "\nFine-tuning used another 3,072 GPU hours.\n"
+    assert context(META_STYLE.format(grams=31220000), twice).estimate is None
+
+
+def test_hours_beside_the_counted_devices_in_a_sentence() -> None:
+    card = """
+co2_eq_emissions:
+  emissions: {grams}
+  training_type: pre-training
+  geographical_location: France
+  hardware_used: NVIDIA A100 80GB
+"""
+    body = "# m\n\nThe model was trained on 64 NVIDIA A100 80GB GPUs for 310 hours.\n"
+    found = context(card.format(grams=640000), body).estimate
+    assert found.exact and found.hours == 310.0 and found.watts == 64 * 400.0
+    assert codes(lint(card.format(grams=640000), body, **PLAUSIBILITY)) == []
+    assert codes(lint(card.format(grams=640), body, **PLAUSIBILITY)) == ["CL401"]

@@ -120,6 +120,18 @@ def estimate_for(context: Context) -> Estimate | None:
         hours = duration_in_text(hardware_text)
     if hours is None and len({h for h, _ in time_lines}) == 1:
         hours = time_lines[0][0]
+    if hours is None:
+        # "trained on 384 NVIDIA A100 GPUs for 2,820 hours": the duration beside the devices.
+        beside = {_duration_on_line(context, fact) for fact in context.prose.of("hardware")
+                  if fact.source == "free-text" and context.own_run(fact)} - {None}
+        hours = beside.pop() if len(beside) == 1 else None
+    device_hours = _device_hours(context.card.body)
+    if len(hardware) == 1 and device_hours is not None and (
+        hours is None or not hardware[0].count_given
+    ):
+        # "Training time (GPU hours): 184,320": device-hours count every device, so the
+        # estimate is exact without the count (one device for that many hours).
+        return estimate([hardware[0]._replace(count=1, count_given=True)], device_hours, location)
     if not hardware or hours is None or hours <= 0:
         return None
     return estimate(hardware, hours, location)
@@ -134,6 +146,39 @@ def own_hours(context: Context) -> float | None:
         fact = _first_fact(context, "hours")
         hours = finite_number(fact.value) if fact is not None else None
     return hours
+
+
+# "184,320 GPU hours", "1.3M GPU-hours", "GPU hours: 3,072", "Training time (GPU hours): 184320".
+# Linear-time: digits entered at the start of a run only, no two blank runs side by side.
+_DEVICE_HOURS = (
+    r"(?i)(?:(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[ \t]*(?:(m|k)[ \t]*)?"
+    r"(?:gpu|tpu|accelerator|chip|device)[ \t-]*hours?\b"
+    r"|(?:gpu|tpu|accelerator|chip|device)[ \t-]*hours?\)?[ \t*_]*:[ \t*_]*"
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[ \t]*(m|k)?\b)"
+)
+
+
+def _device_hours(body: str) -> float | None:
+    """Device-hours the text states (one figure, however often repeated), or None."""
+    import re
+
+    if "hour" not in body.lower():
+        return None
+    found = set()
+    for match in re.finditer(_DEVICE_HOURS, body):
+        number, scale = (match[1], match[2]) if match[1] else (match[3], match[4])
+        value = float(number.replace(",", "")) * {"m": 1e6, "k": 1e3}.get((scale or "").lower(), 1)
+        found.add(value)
+    return found.pop() if len(found) == 1 and min(found) > 0 else None
+
+
+def _duration_on_line(context: Context, fact: Any) -> float | None:
+    """The one duration on the text line where ``fact`` stands, in hours, or None."""
+    from carbonlint.estimate import duration_in_text
+
+    lines = context.card.text.splitlines()
+    line = fact.span.line - 1
+    return duration_in_text(lines[line]) if 0 <= line < len(lines) else None
 
 
 def _hours_used(value: Any) -> float | None:
