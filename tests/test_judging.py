@@ -171,7 +171,8 @@ def test_physics_overrules_the_peer_group() -> None:
     (finding,) = lint(no_hours, select=("CL5",)).findings
     assert finding.message == ("above the 95th percentile of 68 fine-tuning runs outside "
                                "AutoTrain: 17 g median, this card 12,400 g")
-    # With the card's own energy figure agreeing (12,400 g / 39 kWh = 318 g/kWh): no outlier.
+    # With the card's own energy figure (12,400 g / 39 kWh = 318 g/kWh), physics judges: no
+    # outlier.
     energy = no_hours.replace("  source: codecarbon\n", "  source: codecarbon\n  energy_consumed: 39\n")
     assert codes(lint(energy, select=("CL5",))) == []
 

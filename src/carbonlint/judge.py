@@ -248,23 +248,18 @@ def peer_group(context: Context, baseline: Baseline) -> str | None:
     )
 
 
-def physics_accepts(context: Context, grams: float) -> bool:
-    """The number agrees with physics: the estimate from the card's hardware and hours accepts
-    it, or it and the card's own energy figure imply a real grid. Peers then have no say."""
+def physics_has_spoken(context: Context, grams: float) -> bool:
+    """The card gives what physics needs to judge its number: hardware and hours (the
+    estimate, CL401-CL403), or its own energy figure (energy_consumed, or a kWh figure in the
+    text: CL404). Physics then judges the number, accepting or not, and peers have no say: a
+    number the estimate accepts is never "check the unit", and one it rejects has its finding."""
     estimate = context.estimate
-    factor = context.config.plausibility_factor
-    if estimate is not None and estimate.grams > 0 and estimate.watts > 0:
-        if estimate.low / factor <= grams <= estimate.high * factor:
-            return True
-    from carbonlint.rules.plausibility import MAX_INTENSITY, MIN_INTENSITY
-
+    if estimate is not None and estimate.grams > 0:
+        return True
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
     energies = [finite_number(co2.get("energy_consumed"))]
     energies += [finite_number(f.value) for f in context.prose.of("energy_kwh")]
-    return any(
-        kwh is not None and kwh > 0 and MIN_INTENSITY <= grams / kwh <= MAX_INTENSITY
-        for kwh in energies
-    )
+    return any(kwh is not None and kwh > 0 for kwh in energies) and grams > 0
 
 
 class Doubt(NamedTuple):
@@ -324,7 +319,7 @@ def outlier_for(context: Context) -> Outlier | None:
 
     baseline = context.baseline
     group = context.peer_group
-    if group is None or physics_accepts(context, grams):
+    if group is None or physics_has_spoken(context, grams):
         return None
     return outlier(grams, group, baseline, z_threshold=context.config.outlier_z)
 

@@ -27,9 +27,9 @@ rule(
     (pre-training runs, today), is not compared: there is no fair group to compare it with.
     The comparison is a robust z-score of log10 emissions (median and MAD, the MAD taken as at
     least 0.5, flagged beyond 3.5 by default: the configuration's outlier-z), so a card must
-    lie some 400 times from its group's median. Physics comes first: a number that the
-    estimate from the card's hardware and hours accepts, or that gives a real grid intensity
-    with the card's own energy figure, is never an outlier. An extreme value is either an
+    lie some 400 times from its group's median. Physics comes first: a card that gives its
+    hardware and hours, or its own energy figure, is judged by them (CL401-CL404), never by its
+    peers, so a number physics accepts is never an outlier. An extreme value is either an
     extreme model or a wrong number (a unit slip, a placeholder such as 1).
     """,
     failing="""
