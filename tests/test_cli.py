@@ -50,7 +50,7 @@ def test_text_output_and_exit_code(run, repo: Path) -> None:
     assert lines[at + 1] == "  help: write 1200"
     assert lines[at + 2].startswith("bad/README.md:5:3: CL107 [warning] unknown key 'geographic_location'")
     assert lines[-2] == ("bad/README.md: reporting class basic (emissions reported (1,200 g), "
-                         "hardware not); efficiency E")
+                         "hardware not)")  # emissions alone get no efficiency letter
     assert lines[-1] == "1 error, 2 warnings, 2 infos in 1 card."
 
 
@@ -59,7 +59,7 @@ def test_clean_card_exits_zero(run, repo: Path) -> None:
     assert code == 0
     assert out.splitlines() == [
         "good/README.md: reporting class awareness (emissions (12.5 g) and hardware (1 x T4) "
-        "reported); efficiency D",
+        "reported)",  # emissions alone: no efficiency letter
         "0 errors, 0 warnings, 0 infos in 1 card.",
     ]
 

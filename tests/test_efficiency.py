@@ -70,14 +70,20 @@ def test_rate_higher_is_better(value: float, letter: str) -> None:
 
 
 def test_emissions_only_card(small: bl.Baseline) -> None:
+    # Emissions alone rate the size of the run, not its efficiency: no letter, the reason said.
     result = ef.label(EfficiencyInputs(emissions_g=5.0), small)
     assert result == {
-        "label": "C",
-        "score": 3.0,
+        "label": None,
+        "score": None,
+        "reason": ef.EMISSIONS_ONLY,
         "metrics": {"emissions": {"value": 5.0, "rating": "C", "weight": 1.0}},
         "used": ["emissions"],
         "missing": ["size_efficiency", "dataset_efficiency", "downloads", "performance"],
     }
+    with_downloads = ef.label(EfficiencyInputs(emissions_g=5.0, downloads=10), small)
+    assert with_downloads is not None and with_downloads["label"] is None
+    sized = ef.label(EfficiencyInputs(emissions_g=5.0, size_bytes=4e8), small)
+    assert sized is not None and sized["label"] in "ABCDE" and "reason" not in sized
 
 
 def test_missing_metrics_renormalise_the_weights(small: bl.Baseline) -> None:
@@ -87,11 +93,11 @@ def test_missing_metrics_renormalise_the_weights(small: bl.Baseline) -> None:
     weights = {name: m["weight"] for name, m in result["metrics"].items()}
     assert weights == {"emissions": pytest.approx(0.35 / 0.6, abs=1e-4),
                        "downloads": pytest.approx(0.25 / 0.6, abs=1e-4)}
-    # A (1) for 1 g, E (5) for no downloads: (0.35 * 1 + 0.25 * 5) / 0.6 = 2.67 -> C.
+    # A (1) for 1 g, E (5) for no downloads; but nothing relates the grams to the model: no
+    # letter (see test_emissions_only_card).
     assert result["metrics"]["emissions"]["rating"] == "A"
     assert result["metrics"]["downloads"]["rating"] == "E"
-    assert result["score"] == 2.67
-    assert result["label"] == "C"
+    assert result["label"] is None
 
 
 def test_all_five_metrics_and_half_rounds_towards_e() -> None:

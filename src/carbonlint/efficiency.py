@@ -34,6 +34,13 @@ WEIGHTS: dict[str, float] = {
     "performance": 0.20,
 }
 LETTERS = "ABCDE"
+# What relates the emissions to what the run produced: without one of them there is no letter.
+EFFICIENCY_METRICS = frozenset({"size_efficiency", "dataset_efficiency", "performance"})
+EMISSIONS_ONLY = (
+    "no letter: the card gives emissions but nothing to relate them to (model size, dataset "
+    "size or a performance metric), and emissions alone rate the size of the run, not its "
+    "efficiency"
+)
 # The least spread an outlier is judged with, in log10 grams (a factor of about 3). Runs of
 # one kind still differ by hardware and hours: a group of near-identical cards (one author's
 # series) must not make an ordinary run an outlier. At the default z of 3.5 a card must lie
@@ -68,6 +75,10 @@ def rate(value: float, metric: MetricBoundaries) -> str:
 def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None:
     """The label, its score (A=1 ... E=5) and each metric's rating; None without emissions.
 
+    Without a metric that relates the emissions to what the run produced (size_efficiency,
+    dataset_efficiency or performance), ``label`` and ``score`` are None and ``reason`` says
+    why: the ratings are still given.
+
     A metric the card does not give, or the baseline has no boundaries for, is left out and
     the remaining weights are scaled to sum to 1; "weight" is the weight actually applied.
     """
@@ -97,13 +108,19 @@ def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None
     # direction from one letter to the next; rounding to 9 digits first keeps a float sum such
     # as 3.4999999999 from deciding the letter.
     letter = LETTERS[math.floor(round(score, 9) + 0.5) - 1]
-    return {
+    result: dict[str, Any] = {
         "label": letter,
         "score": round(score, 2),
         "metrics": metrics,
         "used": list(usable),
         "missing": [name for name in WEIGHTS if name not in usable],
     }
+    if not set(usable) & EFFICIENCY_METRICS:
+        # Emissions (and downloads) alone rank how big the run was: a 20-minute fine-tune
+        # would get E for reporting 41 g while a card that reports nothing gets no letter.
+        # No letter then, but the ratings stay, with the reason.
+        result.update(label=None, score=None, reason=EMISSIONS_ONLY)
+    return result
 
 
 class Outlier(NamedTuple):
