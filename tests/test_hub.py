@@ -604,7 +604,8 @@ def test_judge_reads_hub_info_for_the_label() -> None:
     from carbonlint.config import Config
     from carbonlint.judge import efficiency_for
 
-    card = parse_bytes(PLAIN.replace(b"license: mit", b"co2_eq_emissions: 40"), "hf://acme/x")
+    card = parse_bytes(PLAIN.replace(b"license: mit", b"co2_eq_emissions: 40\ntags: [autotrain]"),
+                       "hf://acme/x")
     assert efficiency_for(Context(card, Config()))["missing"][:3] == [
         "size_efficiency", "dataset_efficiency", "downloads"]
     card.hub_info = hubmod.HubInfo("acme/x", downloads=50_000, size_bytes=2e9,
@@ -613,7 +614,12 @@ def test_judge_reads_hub_info_for_the_label() -> None:
     assert efficiency is not None
     assert efficiency["metrics"]["downloads"]["value"] == 50_000
     assert efficiency["metrics"]["size_efficiency"]["value"] == pytest.approx(2e9 / 40)
-    assert efficiency["peer_group"] == "domain:cv"  # the Hub's pipeline tag, the card has none
+    # The fair group: AutoTrain models of the size the Hub counts.
+    assert efficiency["peer_group"] == "autotrain:yes+size:1GB-10GB"
+    card.hub_info = hubmod.HubInfo("acme/x", downloads=50_000, size_bytes=None,
+                                   pipeline_tag="image-classification")
+    efficiency = efficiency_for(Context(card, Config()))
+    assert efficiency["peer_group"] == "autotrain:yes+domain:cv"  # the Hub's pipeline tag
 
 
 def test_record_from_listing_entries() -> None:
