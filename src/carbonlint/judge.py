@@ -291,12 +291,12 @@ def number_doubted(context: Context, grams: float) -> Doubt | None:
             times = low / grams
             corrected = grams * 1000 if 1000 / factor <= times <= 1000 * factor else None
             return Doubt(f"the card's hardware and hours {at_least} {_mass(low)}, "
-                         f"{times:,.0f} times more", corrected)
+                         f"{_times(times)} more", corrected)
         if grams > high * factor:
             times = grams / high
             corrected = grams / 1000 if 1000 / factor <= times <= 1000 * factor else None
             return Doubt(f"the card's hardware and hours give about {_mass(high)} at the most, "
-                         f"{times:,.0f} times less", corrected)
+                         f"{_times(times)} less", corrected)
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
     kwh = finite_number(co2.get("energy_consumed"))
     if kwh is not None and kwh > 0 and not MIN_INTENSITY <= grams / kwh <= MAX_INTENSITY:
@@ -309,6 +309,13 @@ def number_doubted(context: Context, grams: float) -> Doubt | None:
     if next(emissions_against_text(context), None) is not None:
         return Doubt("the card's text states a different amount", None)
     return None
+
+
+def _times(times: float) -> str:
+    """"224 times"; "far" for a ratio too large to print (a denormal number of grams)."""
+    import math
+
+    return f"{times:,.0f} times" if math.isfinite(times) else "immeasurably"
 
 
 def outlier_for(context: Context) -> Outlier | None:
