@@ -42,6 +42,12 @@ co2_eq_emissions:
   geographical_location: Paris, France
   hardware_used: 8 x A100 40GB
   hours_used: 12
+model-index:
+- name: bert-legal-ner
+  results:
+  - task: {type: token-classification}
+    metrics:
+    - {type: f1, value: 0.914}
 ---
 
 # bert-legal-ner
