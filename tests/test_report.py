@@ -54,6 +54,21 @@ def test_audit_counts_what_the_cards_say(cards: Path) -> None:
                                               "autotrain:no+training_type:fine-tuning"}
 
 
+def test_peers_chart_has_a_row_per_fair_group_even_with_few(cards: Path) -> None:
+    from carbonlint.report.charts import peers_chart
+
+    baseline = load()
+    audit = build_audit(_reports(cards), baseline)
+    chart = peers_chart(audit, baseline)
+    assert chart is not None
+    # One labelled row per fair group (by its description, not its key), however few.
+    for group in {p.group for p in audit.peers}:
+        assert baseline.groups[group].description in chart.alt
+        assert f"{baseline.groups[group].n:,} on the Hub" in chart.svg
+    height = float(re.search(r'viewBox="0 0 [0-9.]+ ([0-9.]+)"', chart.svg)[1])
+    assert height >= 2.0 * 72  # points: two inches at least, a readable strip
+
+
 def test_quarters() -> None:
     assert quarter_of("2022-08-14") == "2022-Q3"
     assert quarter_of("2023-01-01") == "2023-Q1"
@@ -167,6 +182,13 @@ def test_check_never_imports_the_report_or_matplotlib(cards: Path) -> None:
     assert done.stdout.strip() == "[]", done.stderr
 
 
+def _positive(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
 @pytest.mark.skipif(not CASTANO_CSV.exists(), reason="../shared/data is not beside the repo")
 def test_the_study_reproduced(run, tmp_path: Path) -> None:
     from carbonlint.report.study import PAPER_CLASSES, study
@@ -190,7 +212,13 @@ def test_the_study_reproduced(run, tmp_path: Path) -> None:
     with_hardware = sum(r["environment"] not in ("Not Specified", "") for r in kept)
     assert figures["classes"] == {"basic": len(kept) - with_hardware, "awareness": with_hardware}
     assert figures["domains"]["nlp"] == sum(r["domain"] == "NLP" for r in kept)
-    assert sum(figures["labels"].values()) == len(kept)
+    # A letter only where something relates the emissions to what the run produced.
+    related = sum(any(_positive(r[k]) for k in ("size", "datasets_size"))
+                  or bool(re.search(r"'(?:accuracy|f1|rouge1|rougeL)': [0-9]", r["performance_metrics"]))
+                  for r in kept)
+    assert 0 < related < len(kept)
+    assert sum(figures["labels"].values()) == related
+    assert figures["no_letter"] == len(kept) - related
     # The original code's square-root slip rates most models A on emissions (docs/efficiency.md).
     assert figures["original_emissions_a"] / len(kept) > 0.9
     # The page says where it differs from the paper, with the paper's counts.
@@ -239,7 +267,11 @@ def test_label_of_a_rated_card(run, tmp_path: Path) -> None:
     assert "awareness (Energy Awareness)" in text
     assert "2.6 kg CO\u2082eq" in text
     assert letter == "D"
-    assert "fine-tuning runs outside AutoTrain" in text and "2026-11-30" in text
+    assert "2026-11-30" in text
+    # The peer group as one phrase with its count, and its median beside the card's number.
+    stats = load().groups[report.efficiency["peer_group"]]
+    assert f"Peer group: {stats.n:,} non-AutoTrain fine-tunes" in text
+    assert "2.6 kg CO\u2082eq (peers' median " in text
     assert "carbonlint 0.1.0" in text
     assert "acme/bert-legal-ner" in text
 
@@ -249,6 +281,29 @@ def test_label_of_a_card_without_emissions_says_not_rated(run, tmp_path: Path) -
     assert code == 0
     assert "not rated" in svg and "not rated" in err
     _assert_self_contained_svg(svg)
+
+
+def test_label_of_a_card_with_emissions_only_says_why_no_letter(run, tmp_path: Path) -> None:
+    card = """---
+license: apache-2.0
+tags: [sentence-transformers, sentence-similarity]
+co2_eq_emissions:
+  emissions: 41
+  source: CodeCarbon
+  training_type: fine-tuning
+---
+# all-MiniLM fine-tuned on support tickets
+
+Twenty minutes of fine-tuning on one GPU, measured with CodeCarbon.
+"""
+    code, svg, err = _label(run, tmp_path, card)
+    assert code == 0, err
+    root = _assert_self_contained_svg(svg)
+    text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Efficiency not rated" in text and "emissions alone: no letter" in text
+    assert "no emissions in grams" not in text and "41 g CO\u2082eq" in text
+    assert "nothing to relate them to" in err
+    assert "emissions alone rate the run's size" in root.find(f"{SVG}title").text
 
 
 def test_label_escapes_the_name_and_rejects_bad_input(run, tmp_path: Path) -> None:

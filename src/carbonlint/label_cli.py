@@ -60,4 +60,7 @@ def label(path: str, output: str, name: str | None, date: str | None, config_fil
             raise UsageFailure(f"cannot write {output}: {error.strerror or error}") from None
     if report.emissions_g is None:
         click.echo(f"carbonlint: {path} reports no emissions in grams: the label says 'not rated'", err=True)
+    elif report.efficiency is not None and report.efficiency.get("label") is None:
+        click.echo(f"carbonlint: {path} gives emissions with nothing to relate them to (model size, "
+                   "dataset size or a performance metric): the label says 'not rated'", err=True)
     sys.exit(0)

@@ -65,18 +65,31 @@ def combined_key(*parts: str) -> str:
     return "+".join(parts)
 
 
+# Short size phrases for the fair groups: their descriptions follow a count in messages ("68
+# non-AutoTrain fine-tunes of 100 MB-1 GB") and must fit one line of the 440-px label.
+_SIZE_PHRASES: dict[str, str] = {
+    "<100MB": "under 100 MB",
+    "100MB-1GB": "of 100 MB-1 GB",
+    "1GB-10GB": "of 1-10 GB",
+    ">=10GB": "of 10 GB or more",
+}
+_OUTSIDE_AUTOTRAIN: dict[str, str] = {
+    "pre-training": "non-AutoTrain pre-training runs",
+    "fine-tuning": "non-AutoTrain fine-tunes",
+}
+
+
 def _combined_groups() -> dict[str, str]:
     groups: dict[str, str] = {}
     for key, _, _, text in SIZE_BUCKETS:
         groups[combined_key("autotrain:yes", f"size:{key}")] = f"AutoTrain {text}"
     for key, text in DOMAINS.items():
         groups[combined_key("autotrain:yes", f"domain:{key}")] = f"AutoTrain {text}"
-    for kind in ("pre-training", "fine-tuning"):
-        runs = TRAINING_TYPES[kind]
-        groups[combined_key("autotrain:no", f"training_type:{kind}")] = f"{runs} outside AutoTrain"
-        for key, _, _, text in SIZE_BUCKETS:
+    for kind, runs in _OUTSIDE_AUTOTRAIN.items():
+        groups[combined_key("autotrain:no", f"training_type:{kind}")] = runs
+        for key, _, _, _ in SIZE_BUCKETS:
             groups[combined_key("autotrain:no", f"training_type:{kind}", f"size:{key}")] = (
-                f"{runs} outside AutoTrain ({text.replace('models ', '')})"
+                f"{runs} {_SIZE_PHRASES[key]}"
             )
     return groups
 

@@ -227,10 +227,19 @@ def peers_chart(audit: Audit, baseline: Baseline) -> Chart | None:
     with the cards' own emissions as points on it."""
     if not audit.peers:
         return None
-    from carbonlint.baselines import GROUPS
+    import textwrap
 
-    order = [g for g in GROUPS if any(p.group == g for p in audit.peers)]
-    figure = _figure(0.9 + 0.55 * len(order), "peers")
+    from carbonlint.baselines import COMBINED_GROUPS, GROUPS
+
+    # Display order: the baseline vocabulary's (single-attribute groups, then the fair groups
+    # cards are judged by); a custom baseline's other groups after them, by name.
+    present = {p.group for p in audit.peers if p.group in baseline.groups}
+    known = [*GROUPS, *COMBINED_GROUPS]
+    order = [g for g in known if g in present] + sorted(present - set(known))
+    if not order:
+        return None
+    # At least two inches, so that one or two groups still make a readable strip with its axis.
+    figure = _figure(max(2.0, 0.9 + 0.65 * len(order)), "peers")
     axes = figure.add_subplot()
     axes.set_xscale("log")
     rows = []
@@ -248,15 +257,19 @@ def peers_chart(audit: Audit, baseline: Baseline) -> Chart | None:
         axes.scatter(points, [index + o for o in offsets], s=14, color=ACCENT, alpha=0.75,
                      edgecolors="none", zorder=4)
         inside = sum(q["p5"] <= v <= q["p95"] for v in points) if q else 0
-        rows.append((f"{key} ({stats.description})", f"{stats.n:,}",
+        rows.append((f"{stats.description} ({key})", f"{stats.n:,}",
                      grams(q.get("p25")), grams(q.get("p50")), grams(q.get("p75")),
                      len(points), grams(_median_of(points)), inside))
-    axes.set_yticks(range(len(order)), [f"{k}\n{baseline.groups[k].n:,} on the Hub" for k in order])
+    # Tick labels by description (the fair groups' keys are long codes), wrapped to keep the
+    # plot wide: "non-AutoTrain fine-tunes\nof 100 MB-1 GB\n68 on the Hub".
+    axes.set_yticks(range(len(order)), [
+        "\n".join(textwrap.wrap(baseline.groups[k].description, 26))
+        + f"\n{baseline.groups[k].n:,} on the Hub" for k in order])
     axes.set_ylim(len(order) - 0.5, -0.5)
     _log_axis(axes.xaxis)
     axes.xaxis.grid(True, which="major")
     axes.set_axisbelow(True)
-    axes.set_xlabel("training emissions (log scale); box: Hub p25-p75, bar: median, "
+    axes.set_xlabel("training emissions (log scale)\nbox: Hub p25-p75, bar: median, "
                     "whiskers: p5-p95; dots: these cards", fontsize=8.5)
     alt = (f"Strip chart on a log scale of the emissions of {len(audit.peers):,} cards against the "
            f"distribution of their peer group on the Hub, one row per group: "

@@ -51,15 +51,29 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
                  else "not reported")
     group = efficiency.get("peer_group")
     if group and group in baseline.groups:
+        # Count and description read as one phrase ("68 non-AutoTrain fine-tunes"); the
+        # median goes beside the card's own number, where it is compared, so each line fits.
         stats = baseline.groups[group]
-        peers = f"{stats.description} ({stats.n:,} on the Hub, median {_grams(stats.quantiles_g.get('p50'))})"
+        peers = f"{stats.n:,} {stats.description}"
+        median = stats.quantiles_g.get("p50")
+        if median is not None and report.emissions_g is not None:
+            emissions += f" (peers' median {_grams(median)})"
+    elif report.emissions_g is not None:
+        peers = "none large enough of the same kind of run"
     else:
-        peers = "none (no domain or model size on the card)" if letter else "-"
+        peers = "-"
     used = [INPUT_NAMES.get(x, x) for x in efficiency.get("used", [])]
     inputs = ", ".join(used) if used else "-"
     klass = report.reporting_class
-    grade_text = (f"efficiency {letter} (score {efficiency.get('score')})" if letter
-                  else "not rated: no emissions in grams")
+    if letter:
+        grade_text = f"efficiency {letter} (score {efficiency.get('score')})"
+        why_not = ""
+    elif efficiency.get("reason"):
+        grade_text = "not rated: emissions alone rate the run's size, not its efficiency"
+        why_not = "emissions alone: no letter"
+    else:
+        grade_text = "not rated: no emissions in grams"
+        why_not = "no emissions in grams"
     rows = []
     for index, item in enumerate(LETTERS):
         y = 44 + index * 25
@@ -105,7 +119,7 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
         + "".join(rows) + pointer + side
         + (f'<text x="264" y="150" font-size="10" fill="#555555">score {efficiency.get("score")} '
            f'(A = 1 ... E = 5)</text>' if letter else
-           '<text x="264" y="150" font-size="10" fill="#555555">no emissions in grams</text>')
+           f'<text x="264" y="150" font-size="10" fill="#555555">{escape(why_not)}</text>')
         + f'<path d="M14 176H{WIDTH - 14}" stroke="#d0d0d0"/>' + details
         + f'<text x="14" y="{HEIGHT - 8}" font-size="9" fill="#666666">carbonlint {escape(__version__)} · '
           f'{escape(date)} · A-E after Castaño et al., ESEM 2023</text>'

@@ -70,7 +70,12 @@ def _quantile(ordered: list[float], p: float) -> float:
 
 
 def study(path: str, baseline: Baseline) -> StudyResult:
-    from carbonlint.baselines import format_grams, group_for, normalise_domain
+    from carbonlint.baselines import (
+        format_grams,
+        normalise_domain,
+        normalise_training_type,
+        peer_key,
+    )
     from carbonlint.efficiency import EfficiencyInputs, label, performance_score
 
     try:
@@ -121,7 +126,9 @@ def study(path: str, baseline: Baseline) -> StudyResult:
             downloads=int(downloads) if downloads is not None else None,
             performance=performance_score(metrics, baseline) if metrics else None), baseline)
         if efficiency is not None:
-            group = group_for(baseline, domain=domain, autotrain=auto, size_bytes=size) if (domain or size) else None
+            # The fair peer group a card of this model would meet (judge.peer_group).
+            group = peer_key(baseline, autotrain=auto, size_bytes=size, domain=domain,
+                             training_type=normalise_training_type(row.get("training_type")))
             efficiency["peer_group"] = group
             efficiency["peer_group_n"] = baseline.groups[group].n if group else None
         created = (row.get("created_at") or "").strip()[:10] or None
@@ -152,6 +159,7 @@ def study(path: str, baseline: Baseline) -> StudyResult:
         "rows": len(rows), "models": kept, "dropped": dict(dropped), "domains": dict(domains),
         "autotrain": autotrain, "median_g": q2, "q1_g": q1, "q3_g": q3,
         "classes": dict(classes), "labels": {x: letters.get(x, 0) for x in "ABCDE"},
+        "no_letter": letters.get(None, 0),
         "original_emissions_a": original_a, "sources": dict(sources),
     }
 
@@ -184,7 +192,7 @@ def study(path: str, baseline: Baseline) -> StudyResult:
 <table class="data"><caption>Models by domain</caption><thead><tr><th scope=col>domain</th><th scope=col class=num>models</th><th scope=col class=num>share</th></tr></thead><tbody>{domain_rows}</tbody></table>
 <table class="data"><caption>How the emissions were measured (the data's source column)</caption><thead><tr><th scope=col>source</th><th scope=col class=num>models</th><th scope=col class=num>share</th></tr></thead><tbody>{source_rows}</tbody></table>
 <table class="data"><caption>Reporting classes: the paper's counts over all mined models, and this data</caption><thead><tr><th scope=col>class</th><th scope=col class=num>paper (notebook output)</th><th scope=col class=num>this data</th></tr></thead><tbody>{class_rows}</tbody></table>
-<table class="data"><caption>Efficiency labels</caption><thead><tr><th scope=col>label</th><th scope=col class=num>models</th><th scope=col class=num>share</th></tr></thead><tbody>{''.join(f"<tr><td>{x}</td><td class=num>{letters.get(x, 0):,}</td><td class=num>{pct(letters.get(x, 0), kept)}</td></tr>" for x in "ABCDE")}</tbody></table>
+<table class="data"><caption>Efficiency labels</caption><thead><tr><th scope=col>label</th><th scope=col class=num>models</th><th scope=col class=num>share</th></tr></thead><tbody>{''.join(f"<tr><td>{x}</td><td class=num>{letters.get(x, 0):,}</td><td class=num>{pct(letters.get(x, 0), kept)}</td></tr>" for x in "ABCDE")}<tr><td>none: emissions only</td><td class=num>{letters.get(None, 0):,}</td><td class=num>{pct(letters.get(None, 0), kept)}</td></tr></tbody></table>
 </div>
 <h3>Where these numbers differ from the paper, and why</h3>
 <ul>
@@ -204,7 +212,10 @@ the ladder from the bottom so that every class is reachable.</li>
 (149,200 g / emissions) and compares the index itself with them, which rates
 {original_a:,} of {kept:,} models ({pct(original_a, kept)}) A on emissions. Scores of 1.5 and 3.5 round
 half up here (half to even there); performance is normalised over these models, not all
-{PAPER_MODELS:,}. docs/efficiency.md lists every change.</li>
+{PAPER_MODELS:,}. The {letters.get(None, 0):,} models that give nothing to relate their emissions to
+(no model size, dataset size or performance metric) get no letter here, where the paper rates them on
+emissions alone: that would rate the size of the run, not its efficiency. docs/efficiency.md lists
+every change.</li>
 <li><b>Domains.</b> {domains.get('tabular', 0):,} models the data leaves "Not Specified" are scikit-learn
 pipelines saved with joblib, counted here as tabular.</li>
 <li><b>Over time.</b> The share of models that report per quarter needs every model of each quarter,
