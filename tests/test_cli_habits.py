@@ -31,6 +31,20 @@ co2_eq_emissions:
 
 Fine-tuned on German product reviews.
 """
+# A fine-tune that gives no hardware: only its peers can judge its number (1.5 kg, some 90 times
+# the median of non-AutoTrain fine-tunes: inside at the default z, an outlier at z 2).
+PEERLESS = """---
+license: mit
+co2_eq_emissions:
+  emissions: 1500
+  source: CodeCarbon
+  training_type: fine-tuning
+  geographical_location: Ireland
+---
+# reviews-classifier
+
+Fine-tuned on 2 million customer reviews.
+"""
 # Warnings only: the hardware is missing (CL201) and the training type is misspelled (CL109).
 WARNINGS = ("---\nco2_eq_emissions:\n  emissions: 12.5\n  source: CodeCarbon\n"
             "  training_type: finetuning\n  geographical_location: Germany\n---\n# Model\n")
@@ -40,7 +54,8 @@ ERROR = "---\nco2_eq_emissions:\n  emissions: '1.2 kg'\n---\n# Model\n"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".git").mkdir()
-    for name, text in (("careful", CAREFUL), ("warnings", WARNINGS), ("error", ERROR)):
+    for name, text in (("careful", CAREFUL), ("warnings", WARNINGS), ("error", ERROR),
+                       ("peerless", PEERLESS)):
         (tmp_path / name).mkdir()
         (tmp_path / name / "README.md").write_text(text)
     monkeypatch.chdir(tmp_path)
@@ -200,27 +215,39 @@ def test_show_estimate_on_a_passing_card(run, repo: Path) -> None:
     lines = out.splitlines()
     assert lines[1].startswith("careful/README.md:   estimate: 1 x NVIDIA A100 40GB")
     assert "the card's 2,100 g is 1.18x above it (within the plausibility factor 10)" in lines[1]
-    assert lines[2].startswith("careful/README.md:   peers: 1,157 NLP models, median 4.99 g; "
-                               "this card z = +2.48 (inside, threshold 3.5)")
-    assert lines[3].startswith("careful/README.md:   efficiency E (score 5): emissions E")
+    # Its fair group (non-AutoTrain fine-tunes), and why CL501 does not weigh in: physics does.
+    assert lines[2].startswith("careful/README.md:   peers: 68 non-AutoTrain fine-tunes, median 17.00 g; "
+                               "this card z = +2.82 (not judged by peers: the hardware and hours")
+    # Emissions alone: the ratings, no letter, and why.
+    assert lines[3].startswith("careful/README.md:   efficiency: no letter (nothing relates the "
+                               "emissions to what the run produced")
+    assert "emissions E (weight 1)" in lines[3]
     assert run("check", "--verbose", "careful/README.md")[1] == out  # the same switch
 
 
 def test_show_estimate_says_what_is_lacking(run, repo: Path) -> None:
-    _, out, _ = run("check", "--show-estimate", "--select", "CL1", "warnings/README.md")
+    (repo / "untyped").mkdir()
+    (repo / "untyped" / "README.md").write_text(WARNINGS.replace("  training_type: finetuning\n", ""))
+    _, out, _ = run("check", "--show-estimate", "--select", "CL1", "untyped/README.md")
     assert "estimate: none, the card does not give the hardware" in out
-    assert "peers: no peer group, the card does not give a domain (pipeline_tag)" in out
+    assert "peers: no peer group, the card does not give its training type" in out
 
 
 def test_show_estimate_in_json_follows_the_thresholds(run, repo: Path) -> None:
     _, out, _ = run("check", "--show-estimate", "--outlier-z", "2", "--plausibility-factor", "1.1",
-                    "-f", "json", "careful/README.md")
-    (card,) = json.loads(out)["files"]
-    judging = card["judging"]
+                    "-f", "json", "careful/README.md", "peerless/README.md")
+    careful, peerless = json.loads(out)["files"]
+    judging = careful["judging"]
     assert judging["estimate"]["ratio"] == pytest.approx(1.178, abs=0.001)
     assert judging["estimate"]["plausibility_factor"] == 1.1
-    assert judging["peers"]["z"] == pytest.approx(2.48) and judging["peers"]["outlier_z"] == 2
-    assert {f["code"] for f in card["findings"]} == {"CL402", "CL501"}
+    assert judging["peers"]["z"] == pytest.approx(2.82) and judging["peers"]["outlier_z"] == 2
+    assert judging["peers"]["judged_by_physics"] is True
+    # Beyond z 2, but the estimate judges the number: CL402 (1.18x > 1.1), never CL501.
+    assert {f["code"] for f in careful["findings"]} == {"CL402"}
+    assert peerless["judging"]["estimate"]["available"] is False
+    assert peerless["judging"]["peers"]["judged_by_physics"] is False
+    assert peerless["judging"]["peers"]["z"] == pytest.approx(2.62, abs=0.01)
+    assert "CL501" in {f["code"] for f in peerless["findings"]}
     _, out, _ = run("check", "-f", "json", "careful/README.md")
     assert "judging" not in json.loads(out)["files"][0]  # only when asked
 
@@ -230,9 +257,9 @@ def test_show_estimate_in_json_follows_the_thresholds(run, repo: Path) -> None:
 
 def test_threshold_flags_replace_the_configuration(run, repo: Path) -> None:
     (repo / ".carbonlint.toml").write_text('outlier-z = 2.0\n')
-    _, out, _ = run("check", "careful/README.md")
+    _, out, _ = run("check", "peerless/README.md")
     assert "CL501" in out
-    _, out, _ = run("check", "--outlier-z", "3.5", "careful/README.md")
+    _, out, _ = run("check", "--outlier-z", "3.5", "peerless/README.md")
     assert "CL501" not in out
     assert run("check", "--plausibility-factor", "1", "careful/README.md")[0] == 2  # must be > 1
 

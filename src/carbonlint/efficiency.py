@@ -162,6 +162,17 @@ def _beyond(emissions_g: float, quantiles: Mapping[str, float], direction: str) 
     return min(passed, default=50)
 
 
+def robust_z(emissions_g: float, stats: Any) -> float | None:
+    """The robust z of ``emissions_g`` in a baseline group (its log10 median and MAD, the MAD
+    taken as at least MIN_LOG10_MAD); None without a positive number or a spread."""
+    if not math.isfinite(emissions_g) or emissions_g <= 0:
+        return None
+    if not stats.log10_mad or stats.log10_median is None:
+        return None
+    spread = max(stats.log10_mad, MIN_LOG10_MAD)
+    return MAD_TO_SIGMA * (math.log10(emissions_g) - stats.log10_median) / spread
+
+
 def outlier(
     emissions_g: float,
     group: str,
@@ -181,11 +192,10 @@ def outlier(
         raise ValueError(f"unknown baseline group {group!r} (known: {', '.join(baseline.groups)})")
     if not math.isfinite(emissions_g) or emissions_g <= 0:
         return None
-    if stats.n < min_n or not stats.log10_mad or stats.log10_median is None:
+    if stats.n < min_n:
         return None
-    spread = max(stats.log10_mad, MIN_LOG10_MAD)
-    z = MAD_TO_SIGMA * (math.log10(emissions_g) - stats.log10_median) / spread
-    if abs(z) <= z_threshold:
+    z = robust_z(emissions_g, stats)
+    if z is None or abs(z) <= z_threshold:
         return None
     direction = "high" if z > 0 else "low"
     beyond = _beyond(emissions_g, stats.quantiles_g, direction)

@@ -45,24 +45,33 @@ def _estimate_part(context: Context) -> dict[str, Any]:
     return part
 
 
+def _no_group_reason(context: Context) -> str:
+    from carbonlint.judge import is_autotrain, training_type_of
+
+    if not is_autotrain(context) and training_type_of(context) is None:
+        return ("its training type (co2_eq_emissions.training_type): a fair peer group is runs "
+                "of the same kind")
+    return "a fair peer group of at least 30 runs of its kind in the baseline"
+
+
 def _peers_part(context: Context) -> dict[str, Any]:
-    from carbonlint.baselines import MAD_TO_SIGMA
-    from carbonlint.judge import peer_group
+    from carbonlint.efficiency import robust_z
+    from carbonlint.judge import physics_has_spoken
 
     baseline = context.baseline
-    group = peer_group(context, baseline)
+    group = context.peer_group
     if group is None:
-        return {"available": False,
-                "lacking": "a domain (pipeline_tag) or the model's size (weights beside the card)"}
+        return {"available": False, "lacking": _no_group_reason(context)}
     stats = baseline.groups[group]
     part: dict[str, Any] = {"available": True, "group": group, "description": stats.description,
                             "n": stats.n, "median_g": stats.quantiles_g.get("p50"), "z": None,
-                            "outlier_z": context.config.outlier_z}
+                            "outlier_z": context.config.outlier_z, "judged_by_physics": False}
     grams = context.emissions_g
-    if grams and grams > 0 and math.isfinite(grams) and stats.log10_mad and (
-            stats.log10_median is not None):
-        part["z"] = round(MAD_TO_SIGMA * (math.log10(grams) - stats.log10_median)
-                          / stats.log10_mad, 2)
+    if grams and grams > 0 and math.isfinite(grams):
+        z = robust_z(grams, stats)
+        part["z"] = round(z, 2) if z is not None else None
+        # CL501 stays quiet where the hardware and hours or the energy figure judge the number.
+        part["judged_by_physics"] = physics_has_spoken(context, grams)
     return part
 
 
@@ -74,6 +83,7 @@ def judging_details(context: Context) -> dict[str, Any]:
         "peers": _peers_part(context),
         "efficiency": None if efficiency is None else {
             "label": efficiency.get("label"), "score": efficiency.get("score"),
+            "reason": efficiency.get("reason"),
             "metrics": efficiency.get("metrics"), "missing": efficiency.get("missing")},
     }
 
@@ -107,7 +117,10 @@ def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
         if peers["median_g"] is not None:
             line += f", median {_grams(peers['median_g'])} g"
         if peers["z"] is not None:
-            verdict = "an outlier" if abs(peers["z"]) > peers["outlier_z"] else "inside"
+            if peers["judged_by_physics"]:
+                verdict = "not judged by peers: the hardware and hours or the energy figure judge it"
+            else:
+                verdict = "an outlier" if abs(peers["z"]) > peers["outlier_z"] else "inside"
             line += f"; this card z = {peers['z']:+.2f} ({verdict}, threshold {peers['outlier_z']:g})"
         lines.append(line)
     else:
@@ -119,6 +132,10 @@ def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
         rated = ", ".join(f"{name} {metric['rating']} (weight {metric['weight']:g})"
                           for name, metric in (efficiency["metrics"] or {}).items())
         missing = ", ".join(efficiency["missing"] or []) or "nothing"
-        lines.append(f"efficiency {efficiency['label']} (score {efficiency['score']:g}): {rated}; "
-                     f"missing: {missing}")
+        if efficiency["label"] is None:
+            head = ("efficiency: no letter (nothing relates the emissions to what the run "
+                    "produced: model size, dataset size or a performance metric)")
+        else:
+            head = f"efficiency {efficiency['label']} (score {efficiency['score']:g})"
+        lines.append(f"{head}: {rated}; missing: {missing}")
     return lines
