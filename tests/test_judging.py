@@ -169,8 +169,8 @@ def test_physics_overrules_the_peer_group() -> None:
     # Without hours there is no estimate, and a non-AutoTrain fine-tune has its fair group.
     no_hours = FINE_TUNE.format(grams=12400, hours=80).replace("  hours_used: 80\n", "")
     (finding,) = lint(no_hours, select=("CL5",)).findings
-    assert finding.message == ("above the 95th percentile of 68 fine-tuning runs outside "
-                               "AutoTrain: 17 g median, this card 12,400 g")
+    assert finding.message == ("above the 95th percentile of 68 non-AutoTrain fine-tunes: "
+                               "17 g median, this card 12,400 g")
     # With the card's own energy figure (12,400 g / 39 kWh = 318 g/kWh), physics judges: no
     # outlier.
     energy = no_hours.replace("  source: codecarbon\n", "  source: codecarbon\n  energy_consumed: 39\n")
