@@ -217,7 +217,7 @@ def test_show_estimate_on_a_passing_card(run, repo: Path) -> None:
     assert "the card's 2,100 g is 1.18x above it (within the plausibility factor 10)" in lines[1]
     # Its fair group (non-AutoTrain fine-tunes), and why CL501 does not weigh in: physics does.
     assert lines[2].startswith("careful/README.md:   peers: 68 non-AutoTrain fine-tunes, median 17.00 g; "
-                               "this card z = +2.82 (not judged by peers: the hardware and hours")
+                               "this card z = +2.82 (not judged by peers: the card's hardware, hours or energy")
     # Emissions alone: the ratings, no letter, and why.
     assert lines[3].startswith("careful/README.md:   efficiency: no letter (nothing relates the "
                                "emissions to what the run produced")

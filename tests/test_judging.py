@@ -166,8 +166,10 @@ def test_physics_overrules_the_peer_group() -> None:
     # 12,400 g for 80 hours on an RTX 3090 is what physics says: after `fix` corrected the
     # kilogram slip (12.4), no "check the unit" comes back from the peers.
     assert codes(lint(FINE_TUNE.format(grams=12400, hours=80), select=("CL4", "CL5"))) == []
-    # Without hours there is no estimate, and a non-AutoTrain fine-tune has its fair group.
-    no_hours = FINE_TUNE.format(grams=12400, hours=80).replace("  hours_used: 80\n", "")
+    # Without hardware and hours there is no physics, and a non-AutoTrain fine-tune has its
+    # fair group.
+    no_hours = FINE_TUNE.format(grams=12400, hours=80).replace("  hours_used: 80\n", "").replace(
+        "  hardware_used: 1 x RTX 3090\n", "")
     (finding,) = lint(no_hours, select=("CL5",)).findings
     assert finding.message == ("above the 95th percentile of 68 non-AutoTrain fine-tunes: "
                                "17 g median, this card 12,400 g")
@@ -175,6 +177,15 @@ def test_physics_overrules_the_peer_group() -> None:
     # outlier.
     energy = no_hours.replace("  source: codecarbon\n", "  source: codecarbon\n  energy_consumed: 39\n")
     assert codes(lint(energy, select=("CL5",))) == []
+
+
+def test_hardware_without_hours_keeps_peers_out_of_a_plausible_run() -> None:
+    card = FINE_TUNE.format(grams=11904.7, hours=80).replace("  hours_used: 80\n", "")
+    # 11.9 kg is some 300 hours on the card's RTX 3090: a long run, not a slip.
+    assert codes(lint(card, select=("CL5",))) == []
+    # 0.0119 g is a second of it: a kilogram figure in the grams field, the peers may say so.
+    (finding,) = lint(card.replace("11904.7", "0.0119"), select=("CL5",)).findings
+    assert finding.code == "CL501" and finding.message.startswith("below the 1st percentile")
 
 
 def test_efficiency_label_in_the_report(tmp_path: Path) -> None:

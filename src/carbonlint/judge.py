@@ -259,7 +259,39 @@ def physics_has_spoken(context: Context, grams: float) -> bool:
     co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
     energies = [finite_number(co2.get("energy_consumed"))]
     energies += [finite_number(f.value) for f in context.prose.of("energy_kwh")]
-    return any(kwh is not None and kwh > 0 for kwh in energies) and grams > 0
+    if any(kwh is not None and kwh > 0 for kwh in energies) and grams > 0:
+        return True
+    return hardware_could_emit(context, grams)
+
+
+# The run lengths a named device could have run for: a minute to two years. A number that the
+# card's hardware emits in a run of such a length may be a short or a long run as well as a
+# slip, and peers cannot tell which.
+MIN_RUN_HOURS, MAX_RUN_HOURS = 1 / 60, 2 * 365 * 24.0
+
+
+def hardware_could_emit(context: Context, grams: float) -> bool:
+    """The card names its hardware but not its hours, and the number is what that hardware
+    emits in a run of a minute to two years (without every device's count, only the shortest
+    run is bounded: more devices make any number reachable sooner)."""
+    from carbonlint.estimate import estimate, parse_hardware
+
+    if grams <= 0 or context.hardware is None:
+        return False
+    devices = parse_hardware(context.hardware)
+    if not devices:
+        return False
+    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
+    location = co2.get("geographical_location")
+    if not isinstance(location, str):
+        fact = _first_fact(context, "location")
+        location = str(fact.value) if fact is not None else None
+    hour = estimate(devices, 1.0, location)  # grams an hour: hour.low to hour.high
+    if hour.low <= 0:
+        return False
+    longest = grams / hour.low
+    shortest = grams / hour.high if hour.high < float("inf") else 0.0
+    return longest >= MIN_RUN_HOURS and shortest <= MAX_RUN_HOURS
 
 
 class Doubt(NamedTuple):

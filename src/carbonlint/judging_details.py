@@ -118,7 +118,7 @@ def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
             line += f", median {_grams(peers['median_g'])} g"
         if peers["z"] is not None:
             if peers["judged_by_physics"]:
-                verdict = "not judged by peers: the hardware and hours or the energy figure judge it"
+                verdict = "not judged by peers: the card's hardware, hours or energy account for it"
             else:
                 verdict = "an outlier" if abs(peers["z"]) > peers["outlier_z"] else "inside"
             line += f"; this card z = {peers['z']:+.2f} ({verdict}, threshold {peers['outlier_z']:g})"

@@ -29,8 +29,10 @@ rule(
     least 0.5, flagged beyond 3.5 by default: the configuration's outlier-z), so a card must
     lie some 400 times from its group's median. Physics comes first: a card that gives its
     hardware and hours, or its own energy figure, is judged by them (CL401-CL404), never by its
-    peers, so a number physics accepts is never an outlier. An extreme value is either an
-    extreme model or a wrong number (a unit slip, a placeholder such as 1).
+    peers, so a number physics accepts is never an outlier. A card that names its hardware but
+    not its hours is compared only when that hardware could not emit its number in a run of a
+    minute to two years. An extreme value is either an extreme model or a wrong number (a unit
+    slip, a placeholder such as 1).
     """,
     failing="""
     ---
