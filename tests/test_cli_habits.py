@@ -213,6 +213,12 @@ def test_show_estimate_on_a_passing_card(run, repo: Path) -> None:
     code, out, _ = run("check", "--show-estimate", "careful/README.md")
     assert code == 0
     lines = out.splitlines()
+    # The inputs, each with its origin, as `carbonlint estimate` shows them.
+    assert lines[1] == ("careful/README.md:   estimate inputs: hardware 1 x A100 40GB [metadata "
+                        "(co2_eq_emissions.hardware_used)]; hours 12 [metadata "
+                        "(co2_eq_emissions.hours_used)]; location Frankfurt, Germany [metadata "
+                        "(co2_eq_emissions.geographical_location)]")
+    del lines[1]
     assert lines[1].startswith("careful/README.md:   estimate: 1 x NVIDIA A100 40GB")
     assert "the card's 2,100 g is 1.18x above it (within the plausibility factor 10)" in lines[1]
     # Its fair group (non-AutoTrain fine-tunes), and why CL501 does not weigh in: physics does.

@@ -232,12 +232,25 @@ def test_template_hours_line_is_read_whole(tmp_path: Path, run, written: str, ho
     assert report["factors"]["hours"] == pytest.approx(hours)
 
 
-@pytest.mark.parametrize("written", ["230,400 GPU-hours", "2+ hrs for training, 15+ for preprocessing"])
-def test_hours_that_are_not_wall_clock_are_refused_and_named(tmp_path: Path, run, written: str) -> None:
+def test_hours_that_are_not_wall_clock_are_refused_and_named(tmp_path: Path, run) -> None:
+    written = "2+ hrs for training, 15+ for preprocessing"
     card = tmp_path / "README.md"
     card.write_text(CARD.replace("- **Hours used:** 12", f"- **Hours used:** {written}"))
     code, out, _ = run("estimate", str(card))
     assert code == 1 and f"missing a training time in hours ({written!r} is not one)" in out
+
+
+def test_device_hours_on_the_hours_line_are_every_devices_hours(tmp_path: Path, run) -> None:
+    # Never wall-clock hours (4 x 230,400 h would be four times too much): one V100 for
+    # 230,400 hours is what the line says.
+    card = tmp_path / "README.md"
+    card.write_text(CARD.replace("- **Hours used:** 12", "- **Hours used:** 230,400 GPU-hours"))
+    code, out, _ = run("estimate", str(card), "-f", "json")
+    (report,) = json.loads(out)
+    assert code == 0 and report["factors"]["device_hours"] is True
+    assert report["factors"]["hours"] == 230400 and report["factors"]["devices"][0]["count"] == 1
+    assert report["inputs"]["device_hours"]["origin"].startswith("text, line 15")
+    assert "hours_used" not in report["co2_eq_emissions"]
 
 
 def test_an_unknown_place_is_named_not_called_missing(run) -> None:

@@ -269,7 +269,7 @@ HAND_WRITTEN_SCALAR = """\
 ---
 license: apache-2.0
 library_name: transformers
-co2_eq_emissions: 2140
+co2_eq_emissions: 140
 ---
 
 # bert-small-legal-ner
@@ -282,7 +282,7 @@ Fine-tuned from bert-small on 12k annotated contracts.
 - **Hours used:** 6
 - **Cloud Provider:** Google Cloud Platform
 - **Compute Region:** europe-west4
-- **Carbon Emitted:** 2.14 kg CO2eq
+- **Carbon Emitted:** 0.14 kg CO2eq
 """
 
 
@@ -297,8 +297,8 @@ def test_location_is_asked_for_in_the_bare_number_form_too_and_copied_from_the_t
     assert cl202.suggestion == ("write the mapping form (carbonlint fix --mapping-form) and add "
                                 "'geographical_location: europe-west4'")
     # The mapping form without the key: the same finding, in the mapping's words.
-    mapping = HAND_WRITTEN_SCALAR.replace("co2_eq_emissions: 2140",
-                                          "co2_eq_emissions:\n  emissions: 2140\n  source: ML CO2 Impact"
+    mapping = HAND_WRITTEN_SCALAR.replace("co2_eq_emissions: 140",
+                                          "co2_eq_emissions:\n  emissions: 140\n  source: ML CO2 Impact"
                                           "\n  training_type: fine-tuning\n  hardware_used: 1 x T4")
     report = lint_text(mapping)
     assert found(report) == [("CL202", 4, 1)]

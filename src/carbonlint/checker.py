@@ -162,6 +162,14 @@ class Context:
         return str(fact.value) if fact is not None else None
 
     @functools.cached_property
+    def estimate_inputs(self) -> Any:
+        """The estimate's inputs with their origins (carbonlint.estimate_inputs: the one
+        gatherer that the estimate command, fix --estimate and every rule read)."""
+        from carbonlint.estimate_inputs import from_context
+
+        return from_context(self)
+
+    @functools.cached_property
     def estimate(self) -> Any:
         """The physical estimate (hardware x hours x PUE x grid), or None without its inputs."""
         from carbonlint.judge import estimate_for

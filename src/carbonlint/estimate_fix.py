@@ -53,9 +53,7 @@ def _why_not(context: Any) -> str:
 
     if context.prose.of("emissions_g") or states_emissions(card.body):
         return "the card's text states its emissions: write that number instead"
-    from carbonlint.estimate_inputs import from_context
-
-    missing = from_context(context).missing()
+    missing = context.estimate_inputs.missing()
     return ("the card does not give " + " or ".join(missing)) if missing else "no estimate"
 
 

@@ -61,25 +61,37 @@ def unknown_place(location: Any) -> str:
     return f"{str(location).strip()!r} is not in carbonlint's tables"
 
 
-def _source_text(result: Estimate, hardware: list[Hardware], location: Any) -> str:
-    devices = " + ".join(f"{h.count} x {h.name} ({h.watts_each:g} W)" for h in hardware)
-    where = (f"world average, {unknown_place(location)}" if result.grid.fallback
+def _source_text(result: Estimate, inputs: Inputs) -> str:
+    where = (f"world average, {unknown_place(inputs.location.value)}" if result.grid.fallback
              else f"{result.grid.name}; {result.grid.source}")
+    grid = f"{result.grid.g_per_kwh:.4g} g/kWh ({where})"
+    if result.watts <= 0:
+        return (f"carbonlint {__version__} estimate: the card's energy_consumed, "
+                f"{result.kwh:,.4g} kWh x {grid}")
+    hardware, _ = inputs.run()
+    devices = " + ".join(f"{h.count} x {h.name} ({h.watts_each:g} W)" for h in hardware)
+    hours = (f"{result.hours:,.4g} device-hours" if inputs.uses_device_hours()
+             else f"{result.hours:,.4g} h")
     return (f"carbonlint {__version__} estimate, not a measurement: rated power of {devices} x "
-            f"{result.hours:,.4g} h x PUE {result.pue:.2f} x {result.grid.g_per_kwh:.4g} g/kWh "
-            f"({where})")
+            f"{hours} x PUE {result.pue:.2f} x {grid}")
 
 
 def block_values(inputs: Inputs, result: Estimate) -> dict[str, Any]:
     """The co2_eq_emissions entries the estimate gives: the number, a source saying it is an
-    estimate and how, and the inputs the card should keep beside it."""
+    estimate and how, and the inputs the card should keep beside it (the hardware with the
+    count the estimate used; wall-clock hours only: device-hours are no hours_used)."""
     values: dict[str, Any] = {"emissions": significant(result.grams),
-                              "source": _source_text(result, inputs.parsed_hardware(),
-                                                        inputs.location.value)}
+                              "source": _source_text(result, inputs)}
     if inputs.location.given:
         values["geographical_location"] = str(inputs.location.value).strip()
-    values["hardware_used"] = str(inputs.hardware.value).strip()
-    values["hours_used"] = float(f"{result.hours:.6g}")
+    if result.watts <= 0:
+        return values
+    if inputs.count.given:
+        values["hardware_used"] = " + ".join(f"{h.count} x {h.name}" for h in inputs.parsed_hardware())
+    else:
+        values["hardware_used"] = str(inputs.hardware.value).strip()
+    if not inputs.uses_device_hours():
+        values["hours_used"] = float(f"{result.hours:.6g}")
     return values
 
 
@@ -99,7 +111,9 @@ def mass_text(grams: float) -> str:
 
 def training(inputs: Inputs) -> tuple[Estimate | None, list[Hardware]]:
     result = inputs.estimate()
-    return result, (inputs.parsed_hardware() if result is not None else [])
+    if result is None or result.watts <= 0:
+        return result, []
+    return result, inputs.run()[0]
 
 
 def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = Deployment(),
@@ -108,13 +122,9 @@ def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = D
     already reports, set beside the estimate."""
     from carbonlint.estimate_band import band
 
-    def described(item: Any) -> dict[str, Any]:
-        return {"value": item.value, "origin": item.origin}
-
     out: dict[str, Any] = {
         "card": card,
-        "inputs": {name: described(getattr(inputs, name))
-                   for name in ("hardware", "hours", "location", "pue", "provider")},
+        "inputs": inputs.described(),
         "reported_g": reported_g,
     }
     result, hardware = training(inputs)
@@ -122,18 +132,31 @@ def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = D
         out.update(estimate_g=None, missing=inputs.missing())
         return out
     spread = band(result, pue_given=inputs.pue.given)
+    band_g: list[float | None] = [spread.low_g, spread.high_g]
+    band_factors = list(spread.factors)
+    if not result.exact:
+        # A device without its count, or known by its kind only: the figure is a lower bound,
+        # with no upper end while a count is missing, and no number to paste into a card.
+        band_g = [spread.low_g * result.low / result.grams,
+                  None if result.high == float("inf") else spread.high_g * result.high / result.grams]
+        band_factors += list(result.assumptions)
     grid = result.grid
-    values = block_values(inputs, result)
+    values = block_values(inputs, result) if result.exact else None
     out.update(
         estimate_g=result.grams,
+        exact=result.exact,
+        assumptions=list(result.assumptions),
         energy_kwh=result.kwh,
-        band_g=[spread.low_g, spread.high_g],
-        band_factors=list(spread.factors),
+        band_g=band_g,
+        band_factors=band_factors,
         factors={
             "devices": [{"count": h.count, "name": h.name, "kind": h.kind,
                          "watts_each": h.watts_each, "matched": h.matched,
                          "source": _device_source(h)} for h in hardware],
-            "hours": result.hours,
+            "hours": result.hours if result.watts > 0 else None,
+            "device_hours": inputs.uses_device_hours(),
+            "energy_kwh": {"value": result.kwh, "source": inputs.energy.origin}
+            if result.watts <= 0 else None,
             "pue": {"value": result.pue, "source": inputs.pue_origin(result)},
             "grid": {"g_per_kwh": grid.g_per_kwh, "zone": grid.zone, "name": grid.name,
                      "year": _grid_year(grid.zone), "source": grid.source,
@@ -141,10 +164,10 @@ def build(inputs: Inputs, *, lifecycle: bool = False, deployment: Deployment = D
         },
         arithmetic=result.arithmetic,
         co2_eq_emissions=values,
-        block=block_text(values),
+        block=block_text(values) if values is not None else None,
         missing=[],
     )
-    if lifecycle:
+    if lifecycle and result.watts > 0:
         out["lifecycle"] = lifecycle_report(result, hardware, deployment)
     return out
 
@@ -213,8 +236,8 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"{report['card']}:")
     lines.append("inputs:")
     for name, item in report["inputs"].items():
-        if item["value"] is None and name in ("pue", "provider"):
-            continue
+        if item["value"] is None and name not in ("hardware", "hours", "location"):
+            continue  # pue, provider, count, device_hours, energy: shown only when given
         value = item["value"]
         shown = "-" if value is None else f"{value:g}" if isinstance(value, float) else value
         lines.append(f"  {name + ':':<10} {shown}  [{item['origin']}]")
@@ -226,7 +249,11 @@ def render_text(report: dict[str, Any]) -> str:
     for d in f["devices"]:
         lines.append(f"  device:   {d['count']} x {d['name']}, {d['watts_each']:g} W each "
                      f"[{d['source']}]")
-    lines.append(f"  hours:    {f['hours']:,.6g}")
+    if f["energy_kwh"] is not None:
+        lines.append(f"  energy:   {f['energy_kwh']['value']:,.6g} kWh [{f['energy_kwh']['source']}]")
+    else:
+        unit = " device-hours (every device's hours together)" if f["device_hours"] else ""
+        lines.append(f"  hours:    {f['hours']:,.6g}{unit}")
     lines.append(f"  PUE:      {f['pue']['value']:.2f} [{f['pue']['source']}]")
     g = f["grid"]
     year = f", {g['year']}" if g["year"] else ", year not given by the source"
@@ -234,15 +261,18 @@ def render_text(report: dict[str, Any]) -> str:
     lines.append(f"  grid:     {g['g_per_kwh']:.4g} g CO2eq/kWh, {g['name']} (zone {g['zone']}"
                  f"{year}) [{g['source']}{note}]")
     low, high = report["band_g"]
+    span = f"{mass_text(low)} to {mass_text(high)}" if high is not None else f"at least {mass_text(low)}"
     lines += [
-        f"estimate: {mass_text(report['estimate_g'])} CO2eq ({report['energy_kwh']:,.4g} kWh)",
+        f"estimate: {mass_text(report['estimate_g'])} CO2eq ({report['energy_kwh']:,.4g} kWh)"
+        + ("" if report["exact"] else ", a lower bound"),
         f"  {report['arithmetic']}",
-        f"band:     {mass_text(low)} to {mass_text(high)} ({'; '.join(report['band_factors'])})",
+        f"band:     {span} ({'; '.join(report['band_factors'])})",
     ]
     reported = report.get("reported_g")
     if reported:
+        inside = low <= reported and (high is None or reported <= high)
         lines.append(f"reported: {mass_text(reported)} on the card, {reported / report['estimate_g']:.2f} "
-                     "times this estimate" + ("" if low <= reported <= high else ", outside the band"))
+                     "times this estimate" + ("" if inside else ", outside the band"))
     if "lifecycle" in report:
         life = report["lifecycle"]
         lines.append("life cycle:")
@@ -259,6 +289,10 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  total (training, embodied, idle): {mass_text(life['total_g'])}")
         for note in life["notes"]:
             lines.append(f"  not estimated: {note}")
+    if report["block"] is None:
+        lines += ["", "no co2_eq_emissions block: a lower bound is not the run's emissions (give "
+                  "every device's count, with --hardware \"8 x A100\" or in the card)"]
+        return "\n".join(lines) + "\n"
     heading = ("co2_eq_emissions block (paste into the card's front matter):" if not reported else
                "co2_eq_emissions block (the card reports its own number: keep it if measured):")
     lines += ["", heading, "", report["block"].rstrip("\n")]

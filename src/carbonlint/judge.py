@@ -15,11 +15,10 @@ if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
     from carbonlint.checker import Context
     from carbonlint.efficiency import Outlier
-    from carbonlint.estimate import Estimate, Hardware
+    from carbonlint.estimate import Estimate
 
 PERFORMANCE_METRICS = ("accuracy", "f1", "rouge1", "rougeL")
 WEIGHT_FILES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".gguf", ".pt", ".ckpt")
-
 
 
 def _first_fact(context: Context, kind: str) -> Any:
@@ -33,162 +32,20 @@ def _first_fact(context: Context, kind: str) -> Any:
     return facts[0] if len(facts) == 1 else None
 
 
-# "Time: 44.0 hours on Google Cloud TPU v4-16", "Training time: 3 days on 8 x V100": a line
-# that gives the duration and, after "on", the hardware. Anchored at a line start, each
-# repeated class followed by a different character: linear-time.
-_TIME_LINE = (
-    r"(?im)^[ \t>*_-]*(?:total[ \t]+)?(?:training[ \t]+|compute[ \t]+)?(?:time|duration)"
-    r"[ \t*_]*:[ \t*_]*([^\n]*)$"
-)
-
-
-def _time_lines(body: str) -> list[tuple[float, str]]:
-    """(hours, hardware text after "on") of each "Time: ... hours on ..." line of the text."""
-    import re
-
-    from carbonlint.estimate import duration_in_text, remove_duration
-
-    found = []
-    for match in re.finditer(_TIME_LINE, body):
-        value = match[1]
-        hours = duration_in_text(value)
-        if hours is None:
-            continue
-        rest = remove_duration(value)
-        on = re.search(r"(?i)\bon\b", rest)
-        found.append((hours, rest[on.end():].strip(" .") if on else ""))
-    return found
-
-
-def _count_from_text(
-    device: Hardware, stated: list[Hardware]
-) -> Hardware:
-    """The device with the count the text gives for its family ("trained on 16 NVIDIA A100"),
-    when the text gives one count for it; otherwise unchanged."""
-    from carbonlint.estimate import family
-
-    counts = {
-        h.count for h in stated
-        if h.count_given and h.kind == device.kind and family(h.matched) == family(device.matched)
-    }
-    if device.count_given or len(counts) != 1:
-        return device
-    return device._replace(count=counts.pop(), count_given=True)
-
-
 def estimate_for(context: Context) -> Estimate | None:
-    """The physical estimate from the card, or None when it does not give enough.
-
-    The hardware comes from the metadata, else a structured line of the text, else the one
-    device free prose names; hours from hours_used, else the text, else a duration written in
-    the hardware string itself ("TPUv3-8 for about 180 hours") or on a "Time: ... on ..."
-    line. A device without its count takes the count the text gives for it ("trained on 16
-    NVIDIA A100"); with none, the estimate stays a lower bound (estimate.Estimate.low).
-    """
-    from carbonlint.estimate import (
-        duration_in_text,
-        estimate,
-        estimate_from_energy,
-        parse_hardware,
-    )
-
-    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
-    location = co2.get("geographical_location")
-    if not isinstance(location, str):
-        fact = _first_fact(context, "location")
-        location = str(fact.value) if fact is not None else None
-    kwh = finite_number(co2.get("energy_consumed"))
-    if kwh is not None and kwh > 0:
-        return estimate_from_energy(kwh, location)
-    # Only hardware that describes this card's own training run (not the base model's, not the
-    # inference machine): Context.own_run.
-    free = [str(f.value) for f in context.prose.of("hardware")
-            if f.source == "free-text" and context.own_run(f)]
-    time_lines = _time_lines(context.card.body) if "ime" in context.card.body else []
-    hardware_text = context.hardware  # the metadata's, else the text's Hardware Type / GPU Model
-    if hardware_text is None:
-        # One device named, however often and however spelt ("TPU v4-16" in prose and
-        # "Google Cloud TPU v4-16" on the Time line); two different ones: no guess.
-        named = [t for t in free + [text for _, text in time_lines] if parse_hardware(t)]
-        devices = {tuple(parse_hardware(text)) for text in named}
-        hardware_text = named[0] if len(devices) == 1 else None
-    hardware = parse_hardware(hardware_text) if hardware_text else []
-    stated = [h for text in free + [t for _, t in time_lines] for h in parse_hardware(text)]
-    hardware = [_count_from_text(device, stated) for device in hardware]
-    hours = own_hours(context)
-    if hours is None and hardware_text:
-        hours = duration_in_text(hardware_text)
-    if hours is None and len({h for h, _ in time_lines}) == 1:
-        hours = time_lines[0][0]
-    if hours is None:
-        # "trained on 384 NVIDIA A100 GPUs for 2,820 hours": the duration beside the devices.
-        beside = {_duration_on_line(context, fact) for fact in context.prose.of("hardware")
-                  if fact.source == "free-text" and context.own_run(fact)} - {None}
-        hours = beside.pop() if len(beside) == 1 else None
-    device_hours = _device_hours(context.card.body)
-    if len(hardware) == 1 and device_hours is not None and (
-        hours is None or not hardware[0].count_given
-    ):
-        # "Training time (GPU hours): 184,320": device-hours count every device, so the
-        # estimate is exact without the count (one device for that many hours).
-        return estimate([hardware[0]._replace(count=1, count_given=True)], device_hours, location)
-    if not hardware or hours is None or hours <= 0:
-        return None
-    return estimate(hardware, hours, location)
+    """The physical estimate from the card, or None when it does not give enough: the card's
+    energy x the grid when it gives energy_consumed, else hardware x hours x PUE x grid, from
+    the inputs :mod:`carbonlint.estimate_inputs` gathers (the same that ``carbonlint estimate``
+    shows). A device without its count makes it a lower bound (estimate.Estimate.low)."""
+    result: Estimate | None = context.estimate_inputs.estimate()
+    return result
 
 
 def own_hours(context: Context) -> float | None:
-    """The training run's hours: hours_used (with its unit, if written), else the text's (a
-    structured line first; only statements about the card's own run)."""
-    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
-    hours = _hours_used(co2.get("hours_used"))
-    if hours is None:
-        fact = _first_fact(context, "hours")
-        hours = finite_number(fact.value) if fact is not None else None
+    """The training run's wall-clock hours as the estimate reads them (only statements about
+    the card's own run)."""
+    hours: float | None = context.estimate_inputs.hours_value()
     return hours
-
-
-# "184,320 GPU hours", "1.3M GPU-hours", "GPU hours: 3,072", "Training time (GPU hours): 184320".
-# Linear-time: digits entered at the start of a run only, no two blank runs side by side.
-_DEVICE_HOURS = (
-    r"(?i)(?:(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[ \t]*(?:(m|k)[ \t]*)?"
-    r"(?:gpu|tpu|accelerator|chip|device)[ \t-]*hours?\b"
-    r"|(?:gpu|tpu|accelerator|chip|device)[ \t-]*hours?\)?[ \t*_]*:[ \t*_]*"
-    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)[ \t]*(m|k)?\b)"
-)
-
-
-def _device_hours(body: str) -> float | None:
-    """Device-hours the text states (one figure, however often repeated), or None."""
-    import re
-
-    if "hour" not in body.lower():
-        return None
-    found = set()
-    for match in re.finditer(_DEVICE_HOURS, body):
-        number, scale = (match[1], match[2]) if match[1] else (match[3], match[4])
-        value = float(number.replace(",", "")) * {"m": 1e6, "k": 1e3}.get((scale or "").lower(), 1)
-        found.add(value)
-    return found.pop() if len(found) == 1 and min(found) > 0 else None
-
-
-def _duration_on_line(context: Context, fact: Any) -> float | None:
-    """The one duration on the text line where ``fact`` stands, in hours, or None."""
-    from carbonlint.estimate import duration_in_text
-
-    lines = context.card.text.splitlines()
-    line = fact.span.line - 1
-    return duration_in_text(lines[line]) if 0 <= line < len(lines) else None
-
-
-def _hours_used(value: Any) -> float | None:
-    """hours_used as hours: a number, or a text with its unit ("504 hours", "90 minutes")."""
-    number = finite_number(value)
-    if number is not None or not isinstance(value, str):
-        return number
-    from carbonlint.estimate import parse_duration_hours
-
-    return parse_duration_hours(value)
 
 
 def load_baseline(path: str | None) -> Baseline:
@@ -274,18 +131,13 @@ def hardware_could_emit(context: Context, grams: float) -> bool:
     """The card names its hardware but not its hours, and the number is what that hardware
     emits in a run of a minute to two years (without every device's count, only the shortest
     run is bounded: more devices make any number reachable sooner)."""
-    from carbonlint.estimate import estimate, parse_hardware
+    from carbonlint.estimate import estimate
 
-    if grams <= 0 or context.hardware is None:
+    inputs = context.estimate_inputs
+    devices = inputs.parsed_hardware()
+    if grams <= 0 or not devices:
         return False
-    devices = parse_hardware(context.hardware)
-    if not devices:
-        return False
-    co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
-    location = co2.get("geographical_location")
-    if not isinstance(location, str):
-        fact = _first_fact(context, "location")
-        location = str(fact.value) if fact is not None else None
+    location = str(inputs.location.value) if inputs.location.given else None
     hour = estimate(devices, 1.0, location)  # grams an hour: hour.low to hour.high
     if hour.low <= 0:
         return False

@@ -18,19 +18,15 @@ if TYPE_CHECKING:
 
 
 def _estimate_part(context: Context) -> dict[str, Any]:
+    inputs = context.estimate_inputs
     estimate = context.estimate
     if estimate is None:
-        co2 = context.card.co2 if isinstance(context.card.co2, dict) else {}
-        if context.hardware is None and not any(
-                f.source == "free-text" for f in context.prose.of("hardware")):
-            lacking = "the hardware (hardware_used, or a 'Hardware Type:' line)"
-        elif co2.get("hours_used") is None and not context.prose.of("hours"):
-            lacking = "the training time (hours_used, or the hours in the text)"
-        else:
-            lacking = "a hardware name carbonlint knows and a positive number of hours"
-        return {"available": False, "lacking": lacking}
+        return {"available": False, "lacking": "; ".join(inputs.missing()),
+                "inputs": inputs.described()}
     part: dict[str, Any] = {
         "available": True,
+        "inputs": inputs.described(),
+        "exact": estimate.exact,
         "grams": round(estimate.grams, 3),
         "kwh": round(estimate.kwh, 3),
         "arithmetic": estimate.arithmetic,
@@ -94,12 +90,21 @@ def _grams(value: float) -> str:
     return f"{value:,.2f}" if value >= 1 else f"{value:.3g}"
 
 
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
     """The details as lines for the text output (without the path)."""
     lines = []
     estimate = details["estimate"]
+    given = [f"{name.replace('_', '-')} {_shown(item['value'])} [{item['origin']}]"
+             for name, item in estimate["inputs"].items() if item["value"] is not None]
+    lines.append("estimate inputs: " + ("; ".join(given) if given else "none"))
     if estimate["available"]:
         line = f"estimate: {estimate['arithmetic']}"
+        if not estimate["exact"]:
+            line += " (a lower bound: a device's count is not given)"
         ratio = estimate["ratio"]
         if ratio is not None and reported_g is not None:
             factor = estimate["plausibility_factor"]

@@ -86,10 +86,8 @@ def offer(context: Context) -> tuple[Inputs, Estimate] | None:
             return None  # a source without its number: the author's measurement went missing
     if context.prose.of("emissions_g"):
         return None  # the text states the emissions: that number, not an estimate, belongs here
-    from carbonlint.estimate_inputs import from_context
-
-    inputs = from_context(context)
-    result = inputs.estimate()
+    inputs = context.estimate_inputs
+    result = context.estimate
     if result is None or result.grams <= 0 or states_emissions(card.body):
         return None
     if not getattr(result, "exact", True):
@@ -97,6 +95,12 @@ def offer(context: Context) -> tuple[Inputs, Estimate] | None:
         # number to write into the card as its emissions (carbonlint estimate still shows it).
         return None
     return inputs, result
+
+
+def _basis(inputs: Inputs) -> str:
+    if inputs.from_energy():
+        return "energy_consumed"
+    return "hardware and device-hours" if inputs.uses_device_hours() else "hardware and hours"
 
 
 @check("CL220")
@@ -116,7 +120,7 @@ def estimate_available(context: Context) -> Iterator[Problem]:
              if result.grid.fallback else "")
     yield Problem(
         "CL220",
-        f"no emissions reported, but the card's hardware and hours estimate about "
+        f"no emissions reported, but the card's {_basis(inputs)} estimate about "
         f"{mass_text(result.grams)} ({format_grams(significant(result.grams))} g){where}: "
         f"{result.arithmetic}",
         span=span, key=CO2_KEY,

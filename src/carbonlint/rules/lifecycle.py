@@ -194,12 +194,12 @@ def embodied_against_hardware(context: Context) -> Iterator[Problem]:
     if grams is None or grams <= 0:
         return
     from carbonlint import lifecycle
-    from carbonlint.estimate_inputs import from_context
 
-    inputs = from_context(context)
-    hardware, hours = inputs.parsed_hardware(), inputs.hours_value()
+    hardware, hours = context.estimate_inputs.run()
     if not hardware or hours is None or hours <= 0:
         return
+    if not all(device.count_given for device in hardware):
+        return  # without the count the hardware's share is unknown: nothing to compare
     expected = lifecycle.embodied(hardware, hours)
     if expected is None or expected.grams <= 0:
         return

@@ -228,17 +228,14 @@ def energy_against_hardware(context: Context) -> Iterator[Problem]:
     energy = _own_energy(context)
     if energy is None:
         return
-    hardware_text = context.hardware
-    if hardware_text is None:
-        return
-    from carbonlint.estimate import parse_hardware
-    from carbonlint.judge import own_hours
-
-    devices = parse_hardware(hardware_text)
-    hours = own_hours(context)
+    # The devices and hours the estimate reads (carbonlint.estimate_inputs). A device without
+    # its count gives no ceiling: the run may have had any number of them.
+    devices, hours = context.estimate_inputs.run()
     if not devices or hours is None or hours <= 0:
         return
-    watts = sum(device.count * device.watts_each for device in devices)
+    if not all(device.count_given for device in devices):
+        return
+    watts = sum(device.count * (device.watts_high or device.watts_each) for device in devices)
     ceiling = watts * hours * ENERGY_HEADROOM / 1000
     kwh, name, fact = energy
     if kwh <= ceiling:
