@@ -91,13 +91,15 @@ def label_svg(report: CardReport, baseline: Baseline, *, name: str | None = None
         ("Reporting", f"{klass} ({CLASS_NAMES.get(klass, klass)})"),
         ("Emissions", emissions),
         ("Peer group", peers),
-        ("Rated on", inputs),
+        # Without a letter nothing was rated: the inputs are what the card gave, not a rating's.
+        ("Rated on" if letter else "Inputs given", inputs if letter or not used else f"{inputs} only"),
     ]
     details = "".join(
         f'<text x="14" y="{192 + i * 15}"><tspan font-weight="700">{escape(k)}:</tspan> {escape(_fit(v, 66))}</text>'
         for i, (k, v) in enumerate(lines))
     summary = (f"CO2 label of {name or report.path}: {grade_text}; reporting class {klass}; "
-               f"emissions {emissions}; peer group {peers}; rated on {inputs}; "
+               f"emissions {emissions}; peer group {peers}; "
+               f"{'rated on' if letter else 'inputs given:'} {inputs}; "
                f"carbonlint {__version__}, {date}.")
     right = [
         ("Efficiency", letter or "not rated"),
