@@ -383,3 +383,15 @@ def test_huggingface_hub_is_an_extra_not_a_dependency() -> None:
     project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
     assert not any(d.startswith("huggingface_hub") for d in project["project"]["dependencies"])
     assert project["project"]["optional-dependencies"]["hub"] == ["huggingface_hub>=1.0"]
+
+
+def test_show_estimate_gives_the_cards_number_as_written(run, tmp_path: Path) -> None:
+    # 12.5 g and 1,480,000 g, not "12.50 g" or a rounded "1,500,000 g".
+    for written, shown in (("12.5", "12.5"), ("1480000", "1,480,000")):
+        card = tmp_path / written / "README.md"
+        card.parent.mkdir()
+        card.write_text("---\nco2_eq_emissions:\n  emissions: " + written + "\n  source: CodeCarbon\n"
+                        "  hardware_used: 1 x A100 40GB\n  hours_used: 2\n"
+                        "  geographical_location: Germany\n---\n# m\n", encoding="utf-8")
+        _, out, _ = run("check", "--show-estimate", str(card))
+        assert f"the card's {shown} g is " in out, out
