@@ -24,6 +24,7 @@ from carbonlint.baselines import (
     label_values,
     normalised_performance,
 )
+from carbonlint.units import as_written
 
 # Castaño et al.'s weights (app/energy_label.py at the paper's final commit).
 WEIGHTS: dict[str, float] = {
@@ -133,18 +134,6 @@ class Outlier(NamedTuple):
     direction: str  # "high" | "low"
     percentile: int  # the stored percentile the value lies beyond
     message: str
-
-
-def as_written(grams: float) -> str:
-    """The card's number in full, with thousands separators: 1,480,000 stays 1,480,000 (not
-    rounded to 1,500,000), 0.02794 stays 0.02794."""
-    from carbonlint.units import format_grams as exact
-
-    text = exact(grams)
-    whole, dot, fraction = text.partition(".")
-    if whole.lstrip("-").isdigit():
-        return f"{int(whole):,}" + dot + fraction
-    return text
 
 
 def _ordinal(number: int) -> str:

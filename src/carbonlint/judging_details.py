@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from carbonlint.units import as_written
+
 if TYPE_CHECKING:
     from carbonlint.checker import Context
 
@@ -90,17 +92,6 @@ def _grams(value: float) -> str:
     return f"{value:,.2f}" if value >= 1 else f"{value:.3g}"
 
 
-def _as_written(value: float) -> str:
-    """The card's own number with every digit it wrote (12.5, 1,480,000), grouped by
-    thousands: not rounded as an estimate is."""
-    from carbonlint.units import format_grams
-
-    text = format_grams(value)
-    whole, dot, fraction = text.partition(".")
-    digits = whole.lstrip("-")
-    return f"{'-' if whole.startswith('-') else ''}{int(digits):,}{dot}{fraction}" if digits.isdigit() else text
-
-
 def _shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -122,7 +113,7 @@ def describe(details: dict[str, Any], reported_g: float | None) -> list[str]:
             times = ratio if ratio >= 1 else 1 / ratio
             side = "above" if ratio >= 1 else "below"
             verdict = "within" if times <= factor else "beyond"
-            line += (f"; the card's {_as_written(reported_g)} g is {times:,.2f}x {side} it ({verdict} "
+            line += (f"; the card's {as_written(reported_g)} g is {times:,.2f}x {side} it ({verdict} "
                      f"the plausibility factor {factor:g})")
         lines.append(line)
     else:

@@ -93,6 +93,16 @@ def format_grams(grams: float) -> str:
     return f"{rounded:.20f}".rstrip("0") if "e" in text else text
 
 
+def as_written(grams: float) -> str:
+    """The card's number in full, with thousands separators: 1,480,000 stays 1,480,000 (not
+    rounded to 1,500,000), 0.02794 stays 0.02794."""
+    text = format_grams(grams)
+    whole, dot, fraction = text.partition(".")
+    if whole.lstrip("-").isdigit():
+        return f"{int(whole):,}" + dot + fraction
+    return text
+
+
 # The extension keys' units (CodeCarbon's): hours, kWh, GB. A value written with its unit
 # ("504 hours", "12.3 kWh") is the number in that unit; another unit of the same quantity is
 # converted when the factor is exact. Milli- or mega-watt-hours written "mwh" are not told apart.
