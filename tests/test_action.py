@@ -669,3 +669,13 @@ def test_sarif_file_is_never_written_through_a_committed_link(  # type: ignore[n
                and "symbolic link" in line for line in run.stdout.splitlines()), run.stdout
     # Everything else was still done: the annotations of the cards and the summary.
     assert "| bad/README.md | basic |" in run.summary
+
+
+def test_the_report_uses_the_baseline_the_lint_used() -> None:
+    from carbonlint.action import baseline_argument
+
+    assert baseline_argument({"INPUT_ARGS": "--select CL1 --baseline 'my base.json'"}) == "my base.json"
+    assert baseline_argument({"INPUT_ARGS": "--baseline=b.json --ignore CL107"}) == "b.json"
+    # A value of another option is not the baseline, whatever it looks like.
+    assert baseline_argument({"INPUT_ARGS": "--select --baseline"}) is None
+    assert baseline_argument({"INPUT_ARGS": ""}) is None

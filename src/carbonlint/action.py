@@ -227,22 +227,25 @@ def write_html_report(path: str, cards: list[CardReport], env: Mapping[str, str]
 
 
 def _baseline(env: Mapping[str, str]):  # -> carbonlint.baselines.Baseline
-    """The baseline the lint compared against: ``--baseline`` in ``args``, else the
-    configuration's, else the shipped one (the lint has already read them without error)."""
+    """The baseline the lint compared against (the lint has already read it without error)."""
     from carbonlint.baselines import load
     from carbonlint.cli import build_config
 
-    given = None
-    extra = shlex.split(env.get("INPUT_ARGS", ""))
-    for index, argument in enumerate(extra):
-        if argument == "--baseline" and index + 1 < len(extra):
-            given = extra[index + 1]
-        elif argument.startswith("--baseline="):
-            given = argument.partition("=")[2]
     config = env.get("INPUT_CONFIG", "").strip() or None
     cfg = build_config(config_file=config, select=None, ignore=None, min_class=None,
-                       require_emissions=None, baseline=given, output_format=None)
+                       require_emissions=None, baseline=baseline_argument(env), output_format=None)
     return load(cfg.baseline)
+
+
+def baseline_argument(env: Mapping[str, str]) -> str | None:
+    """``--baseline`` among the ``args`` input, read by the check command's own parser (so
+    ``--baseline=FILE``, repeated options and option values that look like it read as the lint
+    read them); None when it is not given."""
+    from carbonlint.cli import check
+
+    context = check.make_context("check", shlex.split(env.get("INPUT_ARGS", "")),
+                                 resilient_parsing=True)
+    return context.params.get("baseline")
 
 
 def main() -> int:
