@@ -62,6 +62,11 @@ def test_documented_pins_are_releases() -> None:
     pins = {pin for name in PINNED_FILES for pin in PIN.findall((ROOT / name).read_text("utf-8"))}
     assert pins, "the documentation shows no pinned version"
     for pin in pins:
+        if not existing:
+            # A clone without tags (a shallow CI checkout): the changelog is what says that a
+            # version was released, and a pin may not name one above the running version.
+            assert pin in released and _parts(pin[1:]) <= _parts(carbonlint.__version__), pin
+            continue
         assert pin in existing or (pin in released and pin == f"v{carbonlint.__version__}"), pin
     assert not re.search(r"pip install carbonlint\b(?!\[)", (ROOT / "README.md").read_text("utf-8")), (
         "carbonlint is not on PyPI: the README must not tell users to pip install it from there")

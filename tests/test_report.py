@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import carbonlint
+
 from carbonlint.baselines import load
 from carbonlint.checker import check_paths
 from carbonlint.config import Config
@@ -272,7 +274,7 @@ def test_label_of_a_rated_card(run, tmp_path: Path) -> None:
     stats = load().groups[report.efficiency["peer_group"]]
     assert f"Peer group: {stats.n:,} non-AutoTrain fine-tunes" in text
     assert "2.6 kg CO\u2082eq (peers' median " in text
-    assert "carbonlint 0.1.0" in text
+    assert f"carbonlint {carbonlint.__version__}" in text
     assert "acme/bert-legal-ner" in text
 
 
