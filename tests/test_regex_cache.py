@@ -238,3 +238,13 @@ def test_a_sound_file_is_not_rewritten_for_a_pattern_or_two(tmp_path: Path, monk
     cache.compile("one-more", 0)
     assert cache.save() is True
     assert ("once0", 0) in _entries(path) and (SAMPLES[0], 0) in _entries(path)
+
+
+@pytest.mark.parametrize("prefix", [None, "pycache-prefix"])
+def test_the_file_is_where_python_puts_this_module_bytecode(tmp_path: Path, monkeypatch,
+                                                            prefix: str | None) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / prefix) if prefix else None)
+    bytecode = Path(importlib.util.cache_from_source(regex_cache.__file__))
+    assert Path(regex_cache.default_path()) == bytecode.with_suffix(".patterns")

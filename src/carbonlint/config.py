@@ -40,11 +40,12 @@ Keys (kebab-case, as in pyproject.toml tools):
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable
 
 from carbonlint.discovery import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
 from carbonlint.findings import Severity
 from carbonlint.grade import CLASSES, DEFAULT_CERTIFICATION_TAGS, DEFAULT_OPTIMIZATION_TAGS
+from carbonlint.record import Record
 from carbonlint.selection import RuleSelection, code_matches, resolve
 
 FORMATS = ("text", "json", "github", "sarif", "markdown", "gitlab", "auto")
@@ -55,7 +56,7 @@ class ConfigError(Exception):
     """A configuration problem: the CLI prints it and exits 2."""
 
 
-class Config(NamedTuple):
+class Config(Record):
     """Immutable; the dict defaults are shared and never mutated."""
 
     # The configuration file's rule selection (its layer); ``extend-ignore`` is merged into ignore.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from carbonlint.baselines import (
     MAD_TO_SIGMA,
@@ -24,6 +24,7 @@ from carbonlint.baselines import (
     label_values,
     normalised_performance,
 )
+from carbonlint.record import Record
 from carbonlint.units import as_written
 
 # Castaño et al.'s weights (app/energy_label.py at the paper's final commit).
@@ -49,7 +50,7 @@ EMISSIONS_ONLY = (
 MIN_LOG10_MAD = 0.5
 
 
-class EfficiencyInputs(NamedTuple):
+class EfficiencyInputs(Record):
     emissions_g: float | None
     size_bytes: float | None = None  # the model's weight file
     dataset_size: float | None = None  # bytes
@@ -124,7 +125,7 @@ def label(inputs: EfficiencyInputs, baseline: Baseline) -> dict[str, Any] | None
     return result
 
 
-class Outlier(NamedTuple):
+class Outlier(Record):
     emissions_g: float
     group: str
     description: str  # "computer-vision models"

@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
+
+from carbonlint.record import Record
 
 
-class Hardware(NamedTuple):
+class Hardware(Record):
     """``count`` devices of one kind, at ``watts_each`` (TDP, or measured average for TPUs).
 
     ``count_given`` is False when the card names the device without saying how many ("A100",
@@ -46,7 +48,7 @@ class Hardware(NamedTuple):
         return self.watts_low is not None
 
 
-class GridMatch(NamedTuple):
+class GridMatch(Record):
     g_per_kwh: float
     name: str
     source: str
@@ -55,7 +57,7 @@ class GridMatch(NamedTuple):
     country: str = ""  # ISO 3166-1 alpha-2 of the zone ("US" for "East US"); "" for WORLD
 
 
-class Estimate(NamedTuple):
+class Estimate(Record):
     grams: float
     kwh: float  # energy including PUE
     watts: float  # total rated power; 0 when the energy was given directly
@@ -242,7 +244,7 @@ def family(key: str) -> str:
     return " ".join(t for t in key.split() if not _is_memory(t) and t not in _FORM_VALUES)
 
 
-class _Entry(NamedTuple):
+class _Entry(Record):
     key: str
     name: str
     kind: str

@@ -18,7 +18,9 @@ The band is a range of plausible values, not a statistical interval.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.estimate import Estimate
@@ -27,7 +29,7 @@ POWER_LOW, POWER_HIGH = 0.5, 1.1
 GRID_SPREAD = 0.2
 
 
-class Band(NamedTuple):
+class Band(Record):
     low_g: float
     high_g: float
     factors: tuple[str, ...]  # each factor's range, in words

@@ -16,8 +16,9 @@ makes the estimate a lower bound.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from carbonlint.record import Record
 from carbonlint.units import finite_number
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from carbonlint.estimate import Estimate, Hardware
 
 
-class Input(NamedTuple):
+class Input(Record):
     value: Any  # the text (hardware, location, provider) or the number (hours, PUE); None: missing
     origin: str  # "command line (--hours)", "metadata (co2_eq_emissions.hours_used)", ...
 
@@ -37,7 +38,7 @@ class Input(NamedTuple):
 MISSING = Input(None, "not given")
 
 
-class Inputs(NamedTuple):
+class Inputs(Record):
     hardware: Input
     hours: Input
     location: Input

@@ -7,16 +7,17 @@ two never disagree. :func:`block_values` is also what ``carbonlint fix --estimat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from carbonlint import __version__
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.estimate import Estimate, Hardware
     from carbonlint.estimate_inputs import Inputs
 
 
-class Deployment(NamedTuple):
+class Deployment(Record):
     """What ``--lifecycle`` needs to estimate serving (all optional)."""
 
     hardware: str | None = None

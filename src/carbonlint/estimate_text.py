@@ -16,7 +16,9 @@ blank runs stand side by side.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
@@ -44,13 +46,13 @@ DEVICE_HOURS_LABEL = re.compile(r"(?i)(?:gpu|tpu|accelerator|chip|device)[ \t-]*
 _HEADING = re.compile(r"(#{1,6})[ \t]")
 
 
-class TimeLine(NamedTuple):
+class TimeLine(Record):
     hours: float
     hardware: str  # the text after "on" ("" when the line names none)
     line: int  # in the file
 
 
-class Stated(NamedTuple):
+class Stated(Record):
     value: float
     line: int  # in the file
     text: str  # as written

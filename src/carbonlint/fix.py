@@ -22,12 +22,13 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import yaml
 
 from carbonlint.card import CO2_KEY, Card, parse_card
 from carbonlint.findings import CardReport, Finding, Fix, Span
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.config import Config
@@ -46,7 +47,7 @@ class FixError(Exception):
     """The card cannot take the edit (its message says why); the file is left as it was."""
 
 
-class FixOptions(NamedTuple):
+class FixOptions(Record):
     unsafe: bool = False  # also apply fixes marked unsafe (--unsafe-fixes)
     mapping_form: bool = False  # also rewrite the number-only form as a mapping (--mapping-form)
 
@@ -57,7 +58,7 @@ class FixOptions(NamedTuple):
         return finding.code not in OPT_IN or self.mapping_form
 
 
-class Edit(NamedTuple):
+class Edit(Record):
     """Replace ``text[start:end]`` (character offsets of the card's text) with ``replacement``."""
 
     start: int
@@ -677,7 +678,6 @@ def iter_outcomes(paths: Iterable[str], config: Config, options: FixOptions, *,
             yield Outcome(path, b"", b"", report)
             continue
         yield fix_file(path, config, options, codecarbon=codecarbon, write=write, estimate=estimate)
-
 
 
 def insertion_fix(card: Card, values: dict[str, Any], description: str, *,

@@ -36,7 +36,9 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import NamedTuple
+
+from carbonlint.record import Record
+
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -46,7 +48,7 @@ class WriteRefused(Exception):
     """The card was not written; the message says why (shown as "not fixed: <message>")."""
 
 
-class ReadState(NamedTuple):
+class ReadState(Record):
     """What ``fix`` read: the bytes and the identity of the file they came from."""
 
     data: bytes

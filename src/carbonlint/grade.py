@@ -16,7 +16,9 @@ Emissions count as reported only when carbonlint understood them as grams (see
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any
+
+from carbonlint.record import Record
 
 CLASSES = ("unknown", "context", "basic", "awareness", "optimization", "certified")
 
@@ -37,7 +39,7 @@ def rank(name: str) -> int:
     return CLASSES.index(name)
 
 
-class Grade(NamedTuple):
+class Grade(Record):
     reporting_class: str
     reason: str
     next_step: str | None

@@ -7,8 +7,9 @@ Each function returns None rather than guess when an input is missing.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Mapping
 
+from carbonlint.record import Record
 from carbonlint.units import finite_number
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def hardware_could_emit(context: Context, grams: float) -> bool:
     return longest >= MIN_RUN_HOURS and shortest <= MAX_RUN_HOURS
 
 
-class Doubt(NamedTuple):
+class Doubt(Record):
     """Why the number itself looks wrong, and the number it would be after a unit slip."""
 
     reason: str  # for messages: "the card's hardware and hours give at least 333 g"

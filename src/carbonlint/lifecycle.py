@@ -18,7 +18,9 @@ An estimate here is an order of magnitude, like the training estimate it extends
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Mapping
+
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.estimate import Estimate, Hardware
@@ -43,7 +45,7 @@ PHASE_OF = {EMBODIED: "embodied", IDLE: "idle", PER_DAY: "deployment", PER_1000:
 PHASES = ("training", "embodied", "idle", "deployment")
 
 
-class Phase(NamedTuple):
+class Phase(Record):
     """One phase's estimate: grams (per day or per 1,000 requests for deployment), how, and
     what was assumed."""
 

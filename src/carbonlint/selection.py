@@ -21,10 +21,11 @@ to a rule selected by its full code (carbonlint.config).
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+
+from carbonlint.record import Record
 
 
-class RuleSelection(NamedTuple):
+class RuleSelection(Record):
     """One layer. ``select`` None means "not given here": the layer adjusts the inherited set."""
 
     select: tuple[str, ...] | None = None

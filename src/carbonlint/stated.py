@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable
+
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.card import Card
@@ -38,7 +40,7 @@ STRUCTURED_SOURCES = frozenset({"hub-template", "sentence-transformers", "autotr
 _OTHER = frozenset({"comparison", "inference", "base"})
 
 
-class TextEmissions(NamedTuple):
+class TextEmissions(Record):
     """What the text says about the card's own training emissions."""
 
     fact: Fact | None  # the card's own figure; None when ambiguous

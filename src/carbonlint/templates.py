@@ -13,7 +13,9 @@ prompt "Answer {{question}}") does not make a card a template.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from carbonlint.record import Record
+
 
 # Optional list dash, optional "key:", optional quote, then {{ ... }} or {% ... %} on the line.
 _TAG = re.compile(
@@ -23,7 +25,7 @@ _TAG = re.compile(
 )
 
 
-class TemplateTag(NamedTuple):
+class TemplateTag(Record):
     offset: int  # where the tag starts in the front matter
     text: str  # the tag as written ("{{ card_data }}")
 

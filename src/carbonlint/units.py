@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import NamedTuple
+
+from carbonlint.record import Record
+
 
 # Grams per unit. "t"/"ton"/"tonne" are metric tonnes: model cards quoting short tons are not known.
 GRAMS_PER_UNIT = {
@@ -42,7 +44,7 @@ def _pattern(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
 
-class Quantity(NamedTuple):
+class Quantity(Record):
     grams: float
     number: float
     unit: str  # normalised: "g", "kg", "t", ... ; "" for a bare number
@@ -122,7 +124,7 @@ _EXTENSION_UNIT_NAMES = {"hours_used": "hours", "energy_consumed": "kWh", "ram_t
 _WITH_UNIT = r"^\s*~?\s*(?P<number>(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[a-z][a-z -]*?)\.?\s*$"
 
 
-class ExtensionValue(NamedTuple):
+class ExtensionValue(Record):
     value: float  # in the key's own unit
     number: float  # as written
     unit: str  # as written

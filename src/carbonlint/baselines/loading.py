@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from carbonlint.baselines.vocabulary import FORMAT
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 # Loading.
 
 
-class GroupStats(NamedTuple):
+class GroupStats(Record):
     key: str
     description: str
     n: int
@@ -31,7 +32,7 @@ class GroupStats(NamedTuple):
         return self.quantiles_g.get("p50")
 
 
-class MetricBoundaries(NamedTuple):
+class MetricBoundaries(Record):
     name: str
     better: str  # "lower" | "higher"
     percentiles: tuple[int, ...]
@@ -40,7 +41,7 @@ class MetricBoundaries(NamedTuple):
     unit: str
 
 
-class Baseline(NamedTuple):
+class Baseline(Record):
     generated: str | None
     source: Mapping[str, Any]
     groups: Mapping[str, GroupStats]

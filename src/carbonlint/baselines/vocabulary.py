@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+
+from carbonlint.record import Record
+
 
 FORMAT = 1
 
@@ -165,7 +167,7 @@ PIPELINE_TAG_DOMAINS: dict[str, str] = {
 }
 
 
-class ModelRecord(NamedTuple):
+class ModelRecord(Record):
     """One model that reported emissions. ``None`` means the source did not say."""
 
     model_id: str

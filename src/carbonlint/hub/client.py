@@ -21,7 +21,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from huggingface_hub import HfApi, constants, hf_hub_url
 from huggingface_hub.errors import (
@@ -48,6 +48,7 @@ from carbonlint.hub.retry import (
     httpx,
     with_retries,
 )
+from carbonlint.record import Record
 
 PAGE_SIZE = 1000  # the largest page the Hub's listing serves
 MAX_CARD_BYTES = 16 * 1024 * 1024  # far beyond any real card; stops a hostile one from eating memory
@@ -55,7 +56,7 @@ MAX_CARD_BYTES = 16 * 1024 * 1024  # far beyond any real card; stops a hostile o
 HUB_EXPAND = ("downloads", "tags", "pipeline_tag", "library_name", "safetensors", "createdAt")
 
 
-class Page(NamedTuple):
+class Page(Record):
     url: str  # the URL this page was fetched from (resuming in its middle fetches it again)
     items: list[Any]
     next_url: str | None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from huggingface_hub import ModelInfo
+
+from carbonlint.record import Record
 
 # Bits per parameter of the safetensors dtypes the Hub counts (its "parameters" by dtype).
 DTYPE_BITS: dict[str, int] = {
@@ -18,7 +20,7 @@ DTYPE_BITS: dict[str, int] = {
 }
 
 
-class HubInfo(NamedTuple):
+class HubInfo(Record):
     """What only the Hub knows about a model; ``judge`` reads it from ``Card.hub_info``."""
 
     model_id: str

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from carbonlint.findings import CardReport
 from carbonlint.hub.client import HUB_EXPAND, PAGE_SIZE, HubClient
 from carbonlint.hub.concurrency import ordered_map
 from carbonlint.hub.info import HubInfo, hub_info_from, model_from_item
+from carbonlint.record import Record
 
 
-class ListingQuery(NamedTuple):
+class ListingQuery(Record):
     author: str | None = None
     search: str | None = None
     filters: tuple[str, ...] = ()
@@ -40,13 +41,13 @@ class ListingQuery(NamedTuple):
         return "hf://?" + "&".join(parts)
 
 
-class Target(NamedTuple):
+class Target(Record):
     model_id: str  # as the user or the listing gave it; the report's path is hf://model_id
     info: HubInfo | None = None  # from the listing; None: ask the Hub
     failure: str | None = None  # set on the entry that stands for a listing that failed
 
 
-class Fetched(NamedTuple):
+class Fetched(Record):
     path: str
     info: HubInfo | None
     raw: bytes | None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from carbonlint.findings import Span
 from carbonlint.prose.subjects import Subject
+from carbonlint.record import Record
 
 
-class Fact(NamedTuple):
+class Fact(Record):
     """One statement found in the body.
 
     ``kind`` is one of ``emissions_g``, ``energy_kwh``, ``hours``, ``hardware``, ``location``,
@@ -40,7 +39,7 @@ class Fact(NamedTuple):
         return self.label or self.field
 
 
-class ProseFacts(NamedTuple):
+class ProseFacts(Record):
     facts: tuple[Fact, ...]
     # The heading of the card's environmental section, if it has one.
     environmental_section: Span | None = None

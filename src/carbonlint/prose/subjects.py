@@ -12,9 +12,10 @@ the card's own names and decides whose figures they are.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
 
 from carbonlint.prose.body import Body
+from carbonlint.record import Record
 
 # "**Würstchen v1** **Estimated Emissions**", "**Stable Diffusion v1 Estimated Emissions**",
 # "**Estimated Emissions of Stable Diffusion v1**". The name is at most a few words: a long
@@ -31,7 +32,7 @@ _LABEL = re.compile(
 )
 
 
-class Subject(NamedTuple):
+class Subject(Record):
     """A label naming a model, and the file lines it covers (``first`` to ``end``, exclusive):
     from the label to the next label or heading."""
 

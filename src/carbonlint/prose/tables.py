@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 from carbonlint.prose.body import Body
 from carbonlint.prose.model import Fact
 from carbonlint.prose.patterns import regexes
 from carbonlint.prose.units import SCALE, normalised_unit, parsed_number
+from carbonlint.record import Record
 
 _TAG = re.compile(r"<[^<>\n]{0,200}>")
 _EMISSIONS_HEADER = re.compile(r"carbon|co2|emission|greenhouse|ghg|footprint")
@@ -36,7 +37,7 @@ _SEPARATOR = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t
 _CELL_MARKUP = " \t*_~\u2248"
 
 
-class _Cell(NamedTuple):
+class _Cell(Record):
     start: int  # offsets in body.text
     end: int
 

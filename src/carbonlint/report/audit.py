@@ -10,9 +10,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from carbonlint.grade import CLASSES
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
@@ -25,7 +26,7 @@ PLAUSIBLE_FACTOR = 10.0
 SLIP_FACTOR = 1000.0
 
 
-class RuleCount(NamedTuple):
+class RuleCount(Record):
     code: str
     error: int
     warning: int
@@ -36,13 +37,13 @@ class RuleCount(NamedTuple):
         return self.error + self.warning + self.info
 
 
-class PeerPoint(NamedTuple):
+class PeerPoint(Record):
     name: str
     group: str
     emissions_g: float
 
 
-class PlausibilityPoint(NamedTuple):
+class PlausibilityPoint(Record):
     name: str
     reported_g: float
     estimate_g: float
@@ -63,7 +64,7 @@ class PlausibilityPoint(NamedTuple):
         return "beyond 10x"
 
 
-class Quarter(NamedTuple):
+class Quarter(Record):
     quarter: str  # "2022-Q3"
     models: int
     reporting: int

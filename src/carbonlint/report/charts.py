@@ -16,8 +16,9 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from carbonlint.record import Record
 from carbonlint.report.audit import (
     LETTERS,
     PLAUSIBLE_FACTOR,
@@ -43,7 +44,7 @@ FG, MUTED, GRID, ACCENT, ACCENT2, BAND, SLIP = _THEME
 WIDTH = 7.2  # inches at 72 dpi in SVG points: about 520 px, scaled to the column by CSS
 
 
-class Chart(NamedTuple):
+class Chart(Record):
     key: str  # the HTML id
     title: str
     svg: str

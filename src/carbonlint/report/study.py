@@ -12,9 +12,10 @@ import html
 import math
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from carbonlint.findings import CardReport
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.baselines import Baseline
@@ -35,7 +36,7 @@ class BadStudyFile(ValueError):
     pass
 
 
-class StudyResult(NamedTuple):
+class StudyResult(Record):
     reports: list[CardReport]
     section_html: str
     source: str

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import functools
 import textwrap
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from carbonlint.findings import Category, Problem, Severity
+from carbonlint.record import Record
 
 if TYPE_CHECKING:
     from carbonlint.checker import Context
@@ -33,7 +34,7 @@ def _dedent(text: str) -> str:
     return textwrap.dedent(text)
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     """A rule's defaults and documentation.
 
     The texts are kept as written in the rule modules (indented) and dedented when read: a
@@ -90,7 +91,7 @@ class Rule(NamedTuple):
 CheckFunction = Callable[["Context"], Iterator[Problem]]
 
 
-class Check(NamedTuple):
+class Check(Record):
     function: CheckFunction
     codes: frozenset[str]
 

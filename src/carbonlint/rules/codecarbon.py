@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import os
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterator
 
 from carbonlint.card import CO2_KEY
 from carbonlint.findings import Category, Problem, Severity
 from carbonlint.placeholders import is_placeholder
+from carbonlint.record import Record
 from carbonlint.rules import check, rule
 from carbonlint.units import finite_number, format_grams
 
@@ -103,7 +104,7 @@ class CodeCarbonError(ValueError):
     """The file cannot be read as CodeCarbon's emissions.csv (the CLI exits 2)."""
 
 
-class Row(NamedTuple):
+class Row(Record):
     """One run of CodeCarbon's file, in its units (kg, kWh, s, GB)."""
 
     run_id: str
@@ -122,7 +123,7 @@ class Row(NamedTuple):
     ram_total_size: float | None
 
 
-class Runs(NamedTuple):
+class Runs(Record):
     layout: str  # "1.x", "2.x" or "3.x"
     rows: tuple[Row, ...]  # one per run, in the file's order
 
@@ -314,7 +315,6 @@ def _readings(context: Context) -> tuple[Runs | None, str | None]:
         return read_runs(path), None
     except CodeCarbonError as exc:
         return None, str(exc)
-
 
 
 @check("CL310")
