@@ -315,12 +315,12 @@ def test_format_summary_is_human_readable() -> None:
 # --- CLI ------------------------------------------------------------------------------------
 
 
-def test_cli_build_writes_file_and_reports_counts(tmp_path: Path) -> None:
+def test_cli_build_writes_file_and_reports_counts(tmp_path: Path, monkeypatch) -> None:
     runner = cli_runner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(baselines_cli, ["build", "--from-csv", str(FIXTURE)])
-        assert result.exit_code == 0, result.output
-        written = Path("carbonlint-baseline.json").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the default output is in the working directory
+    result = runner.invoke(baselines_cli, ["build", "--from-csv", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "carbonlint-baseline.json").read_text(encoding="utf-8")
     assert json.loads(written)["build"]["rows_kept"] == 10
     assert "kept 10 of 18 rows" in result.stderr
     assert "duplicate model id: 1" in result.stderr
