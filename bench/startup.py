@@ -1,6 +1,6 @@
 """One card, whole process: carbonlint versus check-jsonschema, side by side in one venv.
 
-    python bench/startup.py [--runs 40] [--before SRC] [--after SRC]
+    python bench/startup.py [--runs 40] [--before SRC] [--after SRC] [--instructions]
 
 Needs carbonlint and check-jsonschema installed in the running interpreter's environment
 (``pip install . check-jsonschema``). Each round runs, in turn: a bare ``python -c pass`` (the
@@ -8,6 +8,10 @@ floor of any Python tool), ``carbonlint check`` on a valid card, ``carbonlint ch
 with errors (which loads jsonschema for the messages), both with a Sentence-Transformers body, and ``check-jsonschema --schemafile`` on the
 same front matter saved as YAML. Interleaving the commands spreads machine noise over all of them
 alike; the figures are medians, and the ratios compare medians of the same run.
+
+``--instructions`` counts instead the instructions each command executes, once, under valgrind's
+callgrind (Debian's valgrind): a figure that other load on the machine does not move, the same
+for every run of the same code (a check of the wall-clock ratio, not a replacement for it).
 """
 
 from __future__ import annotations
@@ -77,6 +81,19 @@ def timed(command: list[str], expect: set[int], env: dict[str, str] | None = Non
     return elapsed
 
 
+def instructions(command: list[str], expect: set[int], env: dict[str, str] | None = None) -> int:
+    """Instructions the whole process executed, counted by callgrind."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                             *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    if result.returncode not in expect:
+        raise SystemExit(f"{command} exited {result.returncode} under valgrind: {result.stderr}")
+    counted = [line for line in result.stderr.splitlines() if "Collected :" in line]
+    if not counted:
+        raise SystemExit(f"valgrind printed no count for {command}: {result.stderr[-500:]}")
+    return int(counted[-1].split(":")[-1])
+
+
 def compile_trees(sources: list[str | None]) -> None:
     import compileall
     import importlib.util
@@ -96,7 +113,11 @@ def main() -> None:
                         "'check (valid card)' too, as 'python -c' like this one")
     parser.add_argument("--after", help="the source tree (src/) to time as this one (default: the "
                         "installed carbonlint, through its console script)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions "
+                        "(valgrind callgrind, one run each) instead of timing")
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     bindir = Path(sys.executable).parent
     carbonlint = shutil.which("carbonlint", path=str(bindir))
     cjs = shutil.which("check-jsonschema", path=str(bindir))
@@ -151,6 +172,15 @@ def main() -> None:
         **os.environ, "CARBONLINT_REGEX_CACHE": "0"}
     for command, expect in commands.values():  # warm the page cache and .pyc files
         timed(command, expect, writing)
+    if args.instructions:
+        counts = {name: instructions(command, expect, environments[name])
+                  for name, (command, expect) in commands.items()}
+        anchor_count = counts["check-jsonschema --schemafile"]
+        print(f"instructions (valgrind callgrind, one run each); Python {sys.version.split()[0]}")
+        print(f"{'command':45} {'instructions':>14} {'vs check-jsonschema':>20}")
+        for name, count in counts.items():
+            print(f"{name:45} {count / 1e6:12.1f} M {count / anchor_count:19.3f}x")
+        return
     load = os.getloadavg()[0]
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
@@ -163,7 +193,6 @@ def main() -> None:
     for name, values in times.items():
         median = statistics.median(values)
         print(f"{name:45} {median * 1000:7.1f}ms {min(values) * 1000:7.1f}ms {median / anchor:19.2f}x")
-
 
 if __name__ == "__main__":
     main()
