@@ -248,3 +248,21 @@ def test_the_file_is_where_python_puts_this_module_bytecode(tmp_path: Path, monk
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / prefix) if prefix else None)
     bytecode = Path(importlib.util.cache_from_source(regex_cache.__file__))
     assert Path(regex_cache.default_path()) == bytecode.with_suffix(".patterns")
+
+
+def test_card_text_never_reaches_the_file(tmp_path: Path) -> None:
+    # Patterns are carbonlint's and its libraries': no card's words are compiled into one, so
+    # checking other cards neither grows nor rewrites the file (nor stores what a card says).
+    (tmp_path / "README.md").write_text(CARD, encoding="utf-8")
+    assert _run(tmp_path, "check", "README.md").returncode == 0
+    path = _pattern_file(tmp_path)
+    assert path is not None
+    written = path.read_bytes()
+    for n, word in enumerate(["zyxwvu-secret", "Qqqq (8 x H100) emitted 3 t", "ünïcödé 12,5 kg"]):
+        folder = tmp_path / f"model{n}"
+        folder.mkdir()
+        (folder / "README.md").write_text(
+            CARD.replace("2 x A100 40GB", word).replace("Frankfurt", word), encoding="utf-8")
+        _run(tmp_path, "check", str(folder))
+    assert path.read_bytes() == written
+    assert b"zyxwvu" not in written and b"Qqqq" not in written
