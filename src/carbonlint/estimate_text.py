@@ -98,9 +98,12 @@ def device_hours(context: Context, body: Any) -> Stated | None:
     section speaks for it."""
     if body is None or "hour" not in body.folded:
         return None
+    from carbonlint.prose.body import finditer_in_lines
+
     section = _environmental_lines(context)
     found: dict[float, Stated] = {}
-    for match in _DEVICE_HOURS.finditer(body.text):
+    # A figure lies within a line and holds "hour": only those lines are scanned.
+    for match in finditer_in_lines(_DEVICE_HOURS, body.text, body.lines_holding("hour")):
         number, scale = (match[1], match[2]) if match[1] else (match[3], match[4])
         value = float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1)
         if value > 0 and value not in found and _about_own_run(context, body, section,

@@ -536,14 +536,15 @@ def fill_from_codecarbon(card: Card, values: dict[str, Any]) -> str:
     problem = "no way to write the block"
     for edits in _codecarbon_edits(card, values):
         new_text, _ = apply_edits(text, edits)
-        problem = verify(card, new_text) or _written(new_text, card.path, values)
+        after = parse_card(new_text, card.path)  # read once for both questions
+        problem = verify(card, after) or _written(after, values)
         if problem is None:
             return new_text
     raise FixError(problem)
 
 
-def _written(text: str, path: str, values: dict[str, Any]) -> str | None:
-    co2 = parse_card(text, path).co2
+def _written(after: Card, values: dict[str, Any]) -> str | None:
+    co2 = after.co2
     if not isinstance(co2, dict) or any(co2.get(k) != v for k, v in values.items()):
         return "the values would not read back as written"
     return None

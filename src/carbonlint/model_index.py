@@ -41,6 +41,34 @@ def performance_metrics(metadata: Mapping[str, Any]) -> dict[str, float]:
         return metrics_from_value(metadata.get("model-index"))
 
 
+def first_model_name(metadata: Mapping[str, Any]) -> Any:
+    """``model-index[0].name`` as PyYAML builds it, or None where that is not a mapping's key.
+
+    The card's names (:func:`carbonlint.stated.own_names`) need this one scalar; building the
+    whole block for it cost about a twentieth of a many-card run. From the nodes, only the
+    name's node is built (the tree walk has already made sure every node builds)."""
+    node_of = getattr(metadata, "node", None)
+    node = node_of("model-index") if node_of is not None else None
+    if node is None:
+        return _name_from_value(metadata.get("model-index"))
+    try:
+        first = next(_items(node), None)
+        name = _value_of(first, "name")
+    except _Unmodelled:
+        return _name_from_value(metadata.get("model-index"))
+    if name is None:
+        return None
+    from carbonlint.card import Constructor
+
+    return Constructor().construct_document(name)
+
+
+def _name_from_value(index: Any) -> Any:
+    if isinstance(index, list) and index and isinstance(index[0], dict):
+        return index[0].get("name")
+    return None
+
+
 def metrics_from_value(index: Any) -> dict[str, float]:
     """The same, from the built model-index value."""
     found: dict[str, float] = {}

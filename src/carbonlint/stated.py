@@ -72,16 +72,16 @@ def name_tokens(text: str) -> list[str]:
 def own_names(card: Card) -> list[str]:
     """The names the card goes by: model_name and model-index in the metadata, the Hub id, the
     folder of a README.md, the file name of another card, and the first top-level heading."""
+    from carbonlint.model_index import first_model_name
+
     names: list[str] = []
     metadata = card.metadata if isinstance(card.metadata, dict) or hasattr(card.metadata, "get") else {}
     value = metadata.get("model_name")
     if isinstance(value, str):
         names.append(value)
-    index = metadata.get("model-index")
-    if isinstance(index, list) and index and isinstance(index[0], dict):
-        value = index[0].get("name")
-        if isinstance(value, str):
-            names.append(value)
+    value = first_model_name(metadata)
+    if isinstance(value, str):
+        names.append(value)
     hub = getattr(card, "hub_info", None)
     if hub is not None and isinstance(getattr(hub, "model_id", None), str):
         names.append(hub.model_id.rsplit("/", 1)[-1])

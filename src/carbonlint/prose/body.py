@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
+from typing import Iterator
 
 from carbonlint.findings import Span
 from carbonlint.prose.masking import mask, needs_masking
@@ -59,3 +60,34 @@ class Body:
         rest = list(anchored.finditer(self.folded))
         return [head, *rest] if head is not None else rest
 
+
+    def lines_holding(self, *words: str) -> list[tuple[int, int]]:
+        """``(start, end)`` in ``text`` of each line whose folded text holds one of ``words``
+        (lower-case), in order, each line once, without its line break.
+
+        A pattern that matches within a line only, and never without one of ``words``, finds
+        the same matches run on these lines (:meth:`finditer_in_lines`) as on the whole body:
+        most lines of a long body hold none of them, and are not scanned."""
+        folded = self.folded
+        starts = self.starts
+        found: set[int] = set()
+        for word in words:
+            at = folded.find(word)
+            while at >= 0:
+                index = bisect_right(starts, at) - 1
+                found.add(index)
+                if index + 1 >= len(starts):
+                    break
+                at = folded.find(word, starts[index + 1])
+        size = len(folded)
+        return [(starts[index], starts[index + 1] - 1 if index + 1 < len(starts) else size)
+                for index in sorted(found)]
+
+
+def finditer_in_lines(pattern: re.Pattern[str], text: str,
+                      lines: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` restricted to ``lines`` (:meth:`Body.lines_holding`): the
+    same matches, for a pattern that matches within one line. A match's offsets are those of
+    ``text``; lookarounds still see the characters around each line, as on the whole text."""
+    for start, end in lines:
+        yield from pattern.finditer(text, start, end)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from carbonlint.prose.body import Body, fold
+from carbonlint.prose.body import Body, finditer_in_lines, fold
 from carbonlint.prose.model import Fact
 
 _TUNED = r"fine[- ]?tuned"
@@ -62,7 +62,9 @@ def training_type_facts(body: Body) -> list[Fact]:
     if "tun" not in folded and "scratch" not in folded:
         return []
     facts = []
-    for match in _training_type().finditer(folded):
+    # Each statement lies within a line and holds "tun" (fine-tuned) or "scratch".
+    lines = body.lines_holding("tun", "scratch")
+    for match in finditer_in_lines(_training_type(), folded, lines):
         value = "pre-training" if match["pt"] else "fine-tuning"
         text, span = body.located(match.start(), match.end())
         facts.append(Fact("training_type", value, text, None, None, "free-text", None, span))
@@ -75,7 +77,9 @@ def no_training_facts(body: Body) -> list[Fact]:
     if "train" not in folded and "tun" not in folded:
         return []
     facts = []
-    for match in _nothing_trained().finditer(folded):
+    # Each statement lies within a line and holds "train" or "tun" (fine-tuning).
+    lines = body.lines_holding("train", "tun")
+    for match in finditer_in_lines(_nothing_trained(), folded, lines):
         text, span = body.located(match.start(), match.end())
         facts.append(Fact("no_training", text, text, None, None, "free-text", None, span))
     return facts

@@ -1,0 +1,83 @@
+"""Patterns run only on the lines holding their key words find what they find on the whole body.
+
+The prose reader and the text estimate run a few patterns that match within one line and
+cannot match without a key word ("hour", "tun", "scratch", "train"); they now scan only the
+lines holding one (``Body.lines_holding``). Over many generated bodies, each pattern's matches
+on those lines are compared with its matches on the whole text, and the readers' facts with a
+direct definition (the pattern over the whole folded body).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from carbonlint.estimate_text import _DEVICE_HOURS
+from carbonlint.prose.body import Body, finditer_in_lines
+from carbonlint.prose.model import Fact
+from carbonlint.prose.statements import (_nothing_trained, _training_type, no_training_facts,
+                                         training_type_facts)
+
+FRAGMENTS = [
+    "This model is a fine-tuned version of", "bert-base-uncased", "[distilgpt2]", "It was",
+    "fine-tuned", "fine tuned", "finetuned", "trained from scratch", "pre-trained from scratch",
+    "this model was trained", "No training or fine-tuning is performed", "no fine-tuning was done",
+    "was not trained on medical data", "has not been fine-tuned", "wasn't fine-tuned",
+    "training-free", "A fine-tuned ResNet50 model", "a fine-tuned version of this model",
+    "184,320 GPU hours", "GPU-Hours: 3,072", "1.3M NVIDIA A100 GPU-hours", "TPU hours): 12k",
+    "Training time (GPU hours): 184320", "hour", "HOURS", "Hours", "tun", "TUNED", "Scratch",
+    "train", "TRAINING", "3,072", "1.5", "12", "k", "M", "of", "on", "the", "our checkpoint",
+    "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
+    "```", "<!-- a comment", "-->", "\t", " ", " ", " ", "\n", "\n", "\n", "\r\n", "\n\n",
+]
+
+
+def _body(rng: random.Random) -> str:
+    return "".join(rng.choice(FRAGMENTS) + rng.choice(["", " ", " ", "\t", "\n"])
+                   for _ in range(rng.randint(0, 120)))
+
+
+def _matches(found) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(match.span(), match.groups()) for match in found]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_line_scans_find_what_whole_body_scans_find(seed: int) -> None:
+    rng = random.Random(seed)
+    body = Body(_body(rng), 1 + rng.randint(0, 5))
+    for pattern, text, words in (
+        (_DEVICE_HOURS, body.text, ("hour",)),
+        (_training_type(), body.folded, ("tun", "scratch")),
+        (_nothing_trained(), body.folded, ("train", "tun")),
+    ):
+        lines = body.lines_holding(*words)
+        assert _matches(finditer_in_lines(pattern, text, lines)) == _matches(pattern.finditer(text))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_statement_facts_are_those_of_the_whole_body(seed: int) -> None:
+    rng = random.Random(seed)
+    body = Body(_body(rng), 1)
+
+    def whole(pattern, make) -> list[Fact]:  # type: ignore[no-untyped-def]
+        facts = []
+        for match in pattern.finditer(body.folded):
+            text, span = body.located(match.start(), match.end())
+            facts.append(make(match, text, span))
+        return facts
+
+    assert training_type_facts(body) == whole(_training_type(), lambda m, text, span: Fact(
+        "training_type", "pre-training" if m["pt"] else "fine-tuning", text, None, None,
+        "free-text", None, span))
+    assert no_training_facts(body) == whole(_nothing_trained(), lambda m, text, span: Fact(
+        "no_training", text, text, None, None, "free-text", None, span))
+
+
+def test_lines_holding_each_line_once_in_order_without_its_break() -> None:
+    body = Body("GPU hours\nnothing\nhour hour HOUR\nlast hour", 1)
+    assert body.lines_holding("hour") == [(0, 9), (18, 32), (33, 42)]
+    assert [body.text[start:end] for start, end in body.lines_holding("nothing", "last")] == [
+        "nothing", "last hour"]
+    assert body.lines_holding("absent") == []
+    assert Body("", 1).lines_holding("hour") == []
