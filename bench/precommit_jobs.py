@@ -9,9 +9,10 @@ cards on two CPUs: two pools, four workers). This times ``pre-commit run``
 over corpus cards (bench/corpus.py) for three hook definitions, interleaved (``pre-commit run
 --all-files -c CONFIG``, one configuration per definition naming this repository at one commit):
 
-- ``as shipped``: .pre-commit-hooks.yaml as it is;
-- ``require_serial``: one carbonlint process for all files (its pool does the parallel work);
-- ``--jobs 1``: pre-commit's batches, no pool inside them.
+- ``as shipped``: .pre-commit-hooks.yaml as it is (pre-commit's batches side by side, each
+  checked with ``--jobs 1``);
+- ``pool per batch``: the same without ``--jobs 1`` (a pool inside every batch of 48 cards or more);
+- ``require_serial``: one carbonlint process for all the files, with its pool.
 
 Needs git and pre-commit; the hook environments are built once (not timed), from the package
 index pip is configured with. The working tree is snapshotted as one commit per variant.
@@ -37,9 +38,14 @@ from corpus import make_corpus  # noqa: E402
 
 VARIANTS = {
     "as shipped": lambda text: text,
-    "require_serial": lambda text: text.replace("require_serial: false", "require_serial: true"),
-    "--jobs 1": lambda text: text.replace("entry: carbonlint check --from-pre-commit",
-                                          "entry: carbonlint check --from-pre-commit --jobs 1"),
+    # The entry without --jobs 1: a worker pool inside each of pre-commit's batches.
+    "pool per batch": lambda text: text.replace("entry: carbonlint check --from-pre-commit --jobs 1",
+                                                "entry: carbonlint check --from-pre-commit"),
+    # One process for all the files, with its pool.
+    "require_serial": lambda text: text.replace(
+        "entry: carbonlint check --from-pre-commit --jobs 1",
+        "entry: carbonlint check --from-pre-commit").replace("require_serial: false",
+                                                            "require_serial: true"),
 }
 
 

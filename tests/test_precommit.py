@@ -59,7 +59,7 @@ def test_validate_manifest_does_check(tmp_path: Path, precommit_env: dict[str, s
 
 def test_hook_definition() -> None:
     hook = next(h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == "carbonlint")
-    assert hook["id"] == "carbonlint" and hook["entry"] == "carbonlint check --from-pre-commit"
+    assert hook["id"] == "carbonlint" and hook["entry"] == "carbonlint check --from-pre-commit --jobs 1"
     assert hook["language"] == "python" and hook["require_serial"] is False
     from identify.identify import tags_from_filename
 
