@@ -93,3 +93,15 @@ def test_a_subclass_of_a_record_is_an_ordinary_class() -> None:
             return f"{self.line}:{self.column}"
 
     assert Named(1, 2).label == "1:2" and Named(1, 2)._fields == Cheap._fields
+
+
+def test_every_record_module_keeps_annotations_as_strings() -> None:
+    # Record reads the field names from the class body's __annotations__, which Python 3.14
+    # fills only under `from __future__ import annotations`.
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "src" / "carbonlint"
+    using = [p for p in source.rglob("*.py") if "(Record):" in p.read_text(encoding="utf-8")]
+    assert len(using) > 20
+    for path in using:
+        assert "from __future__ import annotations" in path.read_text(encoding="utf-8"), path

@@ -27,6 +27,11 @@ else:
         def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]):
             if not bases:  # Record itself
                 return super().__new__(mcls, name, bases, namespace)
+            if "__annotations__" not in namespace and any(k.startswith("__annotate")
+                                                           for k in namespace):
+                # Python 3.14 evaluates annotations lazily unless the module asks for strings.
+                raise TypeError(f"{name}: a Record's module needs "
+                                "'from __future__ import annotations'")
             fields = tuple(namespace.get("__annotations__", {}))
             defaults = []
             for field in fields:
