@@ -189,10 +189,18 @@ def main() -> None:
     anchor = statistics.median(times["check-jsonschema --schemafile"])
     print(f"{args.runs} interleaved runs; Python {sys.version.split()[0]}; CPUs available: "
           f"{len(os.sched_getaffinity(0))}; load average at start {load:.1f}")
-    print(f"{'command':45} {'median':>8} {'min':>8} {'vs check-jsonschema':>20}")
+    print(f"{'command':45} {'median':>8} {'min':>8} {'p25-p75':>15} {'vs check-jsonschema':>20}")
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:45} {median * 1000:7.1f}ms {min(values) * 1000:7.1f}ms {median / anchor:19.2f}x")
+        low, _, high = statistics.quantiles(values, n=4)
+        print(f"{name:45} {median * 1000:7.1f}ms {min(values) * 1000:7.1f}ms "
+              f"{low * 1000:6.1f}-{high * 1000:.1f}ms {median / anchor:19.2f}x")
+    # The ratio of each round, valid card against check-jsonschema: how much it moves.
+    rounds = [mine / theirs for mine, theirs in zip(times["carbonlint check (valid card)"],
+                                                    times["check-jsonschema --schemafile"])]
+    low, middle, high = statistics.quantiles(rounds, n=4)
+    print(f"valid card / check-jsonschema, round by round: median {middle:.2f}x, "
+          f"p25-p75 {low:.2f}-{high:.2f}x, min-max {min(rounds):.2f}-{max(rounds):.2f}x")
 
 if __name__ == "__main__":
     main()
