@@ -66,7 +66,10 @@ def run(command: list[str], expect: set[int]) -> tuple[float, float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-RUN = "import sys; sys.path[:0] = {src!r}; from carbonlint.cli import main; sys.exit(main(sys.argv[1:]))"
+# The installed command's own entry point (carbonlint.__main__: its collector threshold and
+# regex cache apply to a many-card run too). An older tree's __main__ runs the CLI on import.
+RUN = ("import sys; sys.path[:0] = {src!r}; import carbonlint.__main__ as command; "
+       "sys.exit(command.main())")
 
 
 def compile_trees(sources: list[str | None]) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus import make_corpus
 
 RUN = ("import sys; import carbonlint.pool as pool; pool.MIN_CARDS_FOR_POOL = 0; "
-       "from carbonlint.cli import main; sys.exit(main(sys.argv[1:]))")
+       "from carbonlint.__main__ import main; sys.exit(main())")  # the installed command's entry
 
 
 def timed(command: list[str]) -> tuple[float, float]:

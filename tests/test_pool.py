@@ -198,3 +198,46 @@ def test_spawned_workers_give_the_same_reports(corpus: Path, monkeypatch: pytest
     monkeypatch.setattr(pool, "_start_method", lambda: multiprocessing.get_context("spawn"))
     paths = _paths(corpus)
     assert list(check_in_pool_paths(paths, jobs=2)) == list(check_paths(paths, Config(), jobs=1))
+
+
+def test_warm_up_cards_take_the_paths_a_real_run_takes() -> None:
+    """The parent checks these before forking so that workers inherit what checks load on first
+    use; if a card stopped reaching the schema messages, the label or the fix, workers would
+    silently go back to loading it each."""
+    import os
+
+    from carbonlint.card import parse_card
+    from carbonlint.checker import check_card, enabled_codes
+    from carbonlint.config import Config
+    from carbonlint.warm_up import WARM_UP_CARDS
+
+    config = Config()
+    enabled = enabled_codes(config)
+    reports = [check_card(parse_card(text, os.path.join(os.devnull, "warm-up", "README.md")),
+                          config, enabled) for text in WARM_UP_CARDS]
+    assert all(report.error is None for report in reports)
+    codes = {finding.code for report in reports for finding in report.findings}
+    assert "CL106" in codes  # the schema refuses a value: its validator and messages
+    assert "CL211" in codes  # emissions in the text only: the fix that writes them
+    assert any(f.fix is not None for report in reports for f in report.findings)
+    assert any(report.efficiency is not None for report in reports)  # baselines, peer groups
+    assert all(report.estimate_g is not None for report in reports)  # tables of the estimate
+
+
+def test_workers_start_warm(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers inherit the parent's warm-up: it runs once, in the parent, before them."""
+    import carbonlint.warm_up as warm_up_module
+    from carbonlint.checker import check_paths
+    from carbonlint.config import Config
+
+    calls: list[int] = []
+    original = warm_up_module.warm_up
+    monkeypatch.setattr(warm_up_module, "warm_up",
+                        lambda *args: (calls.append(os.getpid()), original(*args)))
+    paths = sorted(str(p) for p in corpus.rglob("*.md"))
+    # Workers are spawned (and warm up each on their own) where forking is not safe: another
+    # platform, or threads left running in this test process by an earlier test.
+    forked = pool._start_method().get_start_method() == "fork"
+    reports = list(check_paths(paths, Config(), jobs=2))
+    assert len(reports) == len(paths)
+    assert calls == ([os.getpid()] if forked else [])

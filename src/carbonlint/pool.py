@@ -19,7 +19,9 @@ Why a hand-written pool rather than ``multiprocessing.Pool`` or ``ProcessPoolExe
   seconds is handled the same way (the worker is killed).
 
 Workers are forked on Linux (they inherit the imported rules and the configuration; a fork costs
-a few milliseconds where a fresh interpreter costs ~100) and spawned elsewhere.
+a few milliseconds where a fresh interpreter costs ~100) and spawned elsewhere. Before forking,
+the parent checks a few built-in cards (carbonlint.warm_up), so that what a check loads on first
+use (the schema validator, the baselines, the prose patterns) is loaded once for all workers.
 """
 
 from __future__ import annotations
@@ -135,6 +137,20 @@ def _start_method() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _prepare_to_fork(config: Config, enabled: frozenset[str]) -> None:
+    """Load once, here, what each forked worker would load on its first cards; then keep the
+    collector of every worker off the objects it inherits."""
+    import gc
+
+    from carbonlint.warm_up import warm_up
+
+    warm_up(config, enabled)
+    # Objects the workers inherit stay shared with the parent until written to, and a
+    # collection writes to every object it examines: frozen, they are never examined (they are
+    # still freed by reference counting).
+    gc.freeze()
+
+
 def _failed(path: str, why: str) -> CardReport:
     from carbonlint.findings import CardReport
 
@@ -150,6 +166,8 @@ def check_in_pool(paths: Iterable[str], config: Config, enabled: frozenset[str],
     time_limit = CARD_TIME_LIMIT if time_limit is None else time_limit
 
     context = _start_method()
+    if context.get_start_method() == "fork":
+        _prepare_to_fork(config, enabled)
     todo = iter(enumerate(paths))
     retry: deque[tuple[int, str]] = deque()  # the rest of a dead worker's batch
     workers: list[_Worker] = []
