@@ -540,3 +540,24 @@ def test_grid_country_unknown(location: str | None) -> None:
 def test_same_country_comparison() -> None:
     assert grid_intensity("Virginia, USA").country == grid_intensity("East US").country
     assert grid_intensity("France").country != grid_intensity("us-east-1").country
+
+
+@pytest.mark.parametrize("front_matter, body, loaded", [
+    ("co2_eq_emissions: 1500", "# Model\n\nA text classifier.\n", False),
+    ("co2_eq_emissions:\n  emissions: 1500\n  source: CodeCarbon", "# Model\n\nTrained on data.\n",
+     False),
+    ("co2_eq_emissions:\n  emissions: 1500\n  hardware_used: 1 x T4\n  hours_used: 2",
+     "# Model\n", True),
+    ("co2_eq_emissions: 1500", "# Model\n\nTrained on 8 A100 GPUs for 12 hours.\n", True),
+])
+def test_a_card_with_nothing_to_estimate_never_loads_the_estimator(
+        tmp_path: Path, front_matter: str, body: str, loaded: bool) -> None:
+    # The start-up path of a pre-commit run (issue 14): carbonlint.estimate, its tables and
+    # their parsing cost nothing to a card that names neither hardware nor energy.
+    card = tmp_path / "README.md"
+    card.write_text(f"---\n{front_matter}\n---\n{body}", encoding="utf-8")
+    code = ("import sys; from carbonlint.cli import main; code = main(['check', sys.argv[1]]); "
+            "sys.stdout.write(repr('carbonlint.estimate' in sys.modules)); sys.exit(0)")
+    result = subprocess.run([sys.executable, "-c", code, str(card)], capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip().endswith(repr(loaded)), result.stdout

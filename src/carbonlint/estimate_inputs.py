@@ -54,11 +54,11 @@ class Inputs(Record):
 
     def parsed_hardware(self) -> list[Hardware]:
         """The devices, with the count the text gives them where the hardware has none."""
+        if not self.hardware.given:
+            return []
         from carbonlint.estimate import parse_hardware
         from carbonlint.estimate_text import count_for
 
-        if not self.hardware.given:
-            return []
         devices = parse_hardware(str(self.hardware.value))
         if not self.count.given:
             return devices
@@ -122,14 +122,16 @@ class Inputs(Record):
 
     def estimate(self) -> Estimate | None:
         """The training estimate, or None while :meth:`missing` names something."""
-        from carbonlint.estimate import default_pue, estimate, estimate_from_energy, grid_intensity
-
         location = str(self.location.value) if self.location.given else None
         if self.from_energy():
+            from carbonlint.estimate import estimate_from_energy
+
             return estimate_from_energy(float(self.energy.value), location)
         hardware, hours = self.run()
         if not hardware or hours is None or hours <= 0:
             return None
+        from carbonlint.estimate import default_pue, estimate, grid_intensity
+
         pue = finite_number(self.pue.value) if self.pue.given else None
         if pue is None and self.provider.given:
             # A provider the text names decides the PUE when the location alone does not.
@@ -261,14 +263,16 @@ def _metadata(co2: Any, key: str) -> Input:
 def _hardware(context: Context, co2: Any, named: list[tuple[str, str]]) -> Input:
     """The metadata's hardware, else the text's structured line, else the one device that
     free prose and "Time:" lines name (however often, however spelt)."""
-    from carbonlint.estimate import parse_hardware
-
     meta = _metadata(co2, "hardware_used")
     if meta.given:
         return meta
     own = context.prose_hardware
     if own is not None:
         return Input(str(own.value), _line(own))
+    if not named:
+        return MISSING
+    from carbonlint.estimate import parse_hardware
+
     naming = [(text, where) for text, where in named if parse_hardware(text)]
     devices = {tuple(parse_hardware(text)) for text, _ in naming}
     return Input(*naming[0]) if len(devices) == 1 else MISSING
@@ -277,11 +281,11 @@ def _hardware(context: Context, co2: Any, named: list[tuple[str, str]]) -> Input
 def _count(hardware: Input, named: list[tuple[str, str]]) -> Input:
     """The text that gives each device named without its count the one count the text states
     for its family; MISSING when there is none to give."""
+    if not hardware.given:
+        return MISSING
     from carbonlint.estimate import parse_hardware
     from carbonlint.estimate_text import count_for
 
-    if not hardware.given:
-        return MISSING
     stated = [(h, (text, where)) for text, where in named for h in parse_hardware(text)]
     picked: list[tuple[str, str]] = []
     for device in parse_hardware(str(hardware.value)):
@@ -299,7 +303,6 @@ def _hours_input(context: Context, co2: Any, hardware: Input, times: list[Any],
     a duration inside the hardware string ("TPUv3-8 for about 180 hours"), else the one
     duration of the "Time:" lines, else the one written beside the devices ("trained on 384
     A100 GPUs for 2,820 hours"). A value that is no duration is kept to say why."""
-    from carbonlint.estimate import duration_in_text
     from carbonlint.estimate_text import durations_beside
 
     unreadable = MISSING
@@ -310,6 +313,8 @@ def _hours_input(context: Context, co2: Any, hardware: Input, times: list[Any],
         if found.given and not unreadable.given and found.origin.startswith("text"):
             unreadable = found  # "184,320 GPU hours" on the Hours line: said if nothing else
     if hardware.given and isinstance(hardware.value, str):
+        from carbonlint.estimate import duration_in_text
+
         hours = duration_in_text(hardware.value)
         if hours is not None and hours > 0:
             return Input(hours, hardware.origin)

@@ -74,10 +74,10 @@ def body_of(context: Context) -> Any:
 def time_lines(context: Context, body: Any) -> list[TimeLine]:
     """Each "Time: ... hours on ..." line of ``body`` (:func:`body_of`), with its hours and
     hardware."""
-    from carbonlint.estimate import duration_in_text, remove_duration
-
     if body is None or "ime" not in body.text:
         return []
+    from carbonlint.estimate import duration_in_text, remove_duration
+
     found = []
     for match in _TIME_LINE.finditer(body.text):
         value = match[1]
@@ -146,6 +146,8 @@ def _environmental_lines(context: Context) -> range:
 def durations_beside(context: Context, facts: list[Any]) -> dict[float, Any]:
     """The one duration on each line where a fact stands, in hours, with the first such fact;
     at most two (two different durations already say no single one is the run's)."""
+    if not facts:
+        return {}
     from carbonlint.estimate import duration_in_text
 
     lines = context.card.text.splitlines()
