@@ -16,8 +16,8 @@ import pytest
 from carbonlint.estimate_text import _DEVICE_HOURS
 from carbonlint.prose.body import Body, finditer_in_lines
 from carbonlint.prose.model import Fact
-from carbonlint.prose.statements import (_nothing_trained, _training_type, no_training_facts,
-                                         training_type_facts)
+from carbonlint.prose.statements import (_NEGATION_WORDS, _nothing_trained, _training_type,
+                                         no_training_facts, training_type_facts)
 
 FRAGMENTS = [
     "This model is a fine-tuned version of", "bert-base-uncased", "[distilgpt2]", "It was",
@@ -27,7 +27,7 @@ FRAGMENTS = [
     "training-free", "A fine-tuned ResNet50 model", "a fine-tuned version of this model",
     "184,320 GPU hours", "GPU-Hours: 3,072", "1.3M NVIDIA A100 GPU-hours", "TPU hours): 12k",
     "Training time (GPU hours): 184320", "hour", "HOURS", "Hours", "tun", "TUNED", "Scratch",
-    "train", "TRAINING", "3,072", "1.5", "12", "k", "M", "of", "on", "the", "our checkpoint",
+    "train", "TRAINING", "not", "NO", "n't", "free", "Training free", "know", "3,072", "1.5", "12", "k", "M", "of", "on", "the", "our checkpoint",
     "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
     "```", "<!-- a comment", "-->", "\t", " ", " ", " ", "\n", "\n", "\n", "\r\n", "\n\n",
 ]
@@ -52,6 +52,11 @@ def test_line_scans_find_what_whole_body_scans_find(seed: int) -> None:
         (_nothing_trained(), body.folded, ("train", "tun")),
     ):
         lines = body.lines_holding(*words)
+        assert _matches(finditer_in_lines(pattern, text, lines)) == _matches(pattern.finditer(text))
+    for pattern, text, words, others in (
+        (_nothing_trained(), body.folded, ("train", "tun"), _NEGATION_WORDS),
+    ):
+        lines = body.lines_holding(*words, and_one_of=others)
         assert _matches(finditer_in_lines(pattern, text, lines)) == _matches(pattern.finditer(text))
 
 
@@ -81,3 +86,5 @@ def test_lines_holding_each_line_once_in_order_without_its_break() -> None:
         "nothing", "last hour"]
     assert body.lines_holding("absent") == []
     assert Body("", 1).lines_holding("hour") == []
+    assert body.lines_holding("hour", and_one_of=("gpu", "last")) == [(0, 9), (33, 42)]
+    assert body.lines_holding("hour", and_one_of=("absent",)) == []

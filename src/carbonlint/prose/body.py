@@ -61,9 +61,10 @@ class Body:
         return [head, *rest] if head is not None else rest
 
 
-    def lines_holding(self, *words: str) -> list[tuple[int, int]]:
+    def lines_holding(self, *words: str, and_one_of: tuple[str, ...] = ()) -> list[tuple[int, int]]:
         """``(start, end)`` in ``text`` of each line whose folded text holds one of ``words``
-        (lower-case), in order, each line once, without its line break.
+        (lower-case), and one of ``and_one_of`` when given, in order, each line once, without
+        its line break.
 
         A pattern that matches within a line only, and never without one of ``words``, finds
         the same matches run on these lines (:meth:`finditer_in_lines`) as on the whole body:
@@ -80,8 +81,12 @@ class Body:
                     break
                 at = folded.find(word, starts[index + 1])
         size = len(folded)
-        return [(starts[index], starts[index + 1] - 1 if index + 1 < len(starts) else size)
-                for index in sorted(found)]
+        lines = [(starts[index], starts[index + 1] - 1 if index + 1 < len(starts) else size)
+                 for index in sorted(found)]
+        if and_one_of:
+            lines = [(start, end) for start, end in lines
+                     if any(folded.find(word, start, end) >= 0 for word in and_one_of)]
+        return lines
 
 
 def finditer_in_lines(pattern: re.Pattern[str], text: str,

@@ -40,6 +40,10 @@ def _training_type() -> re.Pattern[str]:
     )
 
 
+# One of these is in every match of _nothing_trained (its three alternatives, in order).
+_NEGATION_WORDS = ("no", "n't", "free")
+
+
 @cache
 def _nothing_trained() -> re.Pattern[str]:
     return re.compile(
@@ -77,8 +81,9 @@ def no_training_facts(body: Body) -> list[Fact]:
     if "train" not in folded and "tun" not in folded:
         return []
     facts = []
-    # Each statement lies within a line and holds "train" or "tun" (fine-tuning).
-    lines = body.lines_holding("train", "tun")
+    # Each statement lies within a line and holds "train" or "tun" (fine-tuning); and "no"
+    # ("no training", "not trained"), "n't" ("wasn't fine-tuned") or "free" ("training-free").
+    lines = body.lines_holding("train", "tun", and_one_of=_NEGATION_WORDS)
     for match in finditer_in_lines(_nothing_trained(), folded, lines):
         text, span = body.located(match.start(), match.end())
         facts.append(Fact("no_training", text, text, None, None, "free-text", None, span))
