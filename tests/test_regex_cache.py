@@ -204,6 +204,8 @@ def test_what_is_not_a_text_pattern_goes_to_re(tmp_path: Path) -> None:
     assert cache.compile(rb"\d+", 0).match(b"42").group() == b"42"
     with pytest.raises(re.error):
         cache.compile("(unclosed", 0)
+    # re.DEBUG prints the compiled code: never served from, nor kept in, the file.
+    assert cache.compile("debug[0-9]", re.DEBUG).match("debug7")
     assert list(cache.compiled_here) == []
 
 

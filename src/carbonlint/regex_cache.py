@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import sys
 import zlib
 from typing import Any, Callable
@@ -49,7 +50,6 @@ MAX_ENTRIES = 2048
 # (tokenize builds one from a set, whose order changes with the hash seed; jsonschema's error
 # path reaches it): one or two new patterns per run must not rewrite the file every time.
 MIN_NEW_TO_REWRITE = 8
-_DEBUG = 128  # re.DEBUG: such a pattern prints its code when compiled, so it is never served
 
 # _sre.compile's arguments after the pattern: flags, code, groups - 1, groupindex, indexgroup.
 Entry = tuple[int, list[int], int, dict[str, int], tuple[Any, ...]]
@@ -107,7 +107,8 @@ class RegexCache:
 
     def compile(self, pattern: Any, flags: int = 0) -> Any:
         """``re._compiler.compile``, from the file where it holds the pattern."""
-        if type(pattern) is not str or flags & _DEBUG:
+        # re.DEBUG prints the code as it is compiled: such a pattern is never served from the file.
+        if type(pattern) is not str or flags & re.DEBUG:
             return self.original(pattern, flags)
         key = (pattern, int(flags))
         entry = self.entries.get(key)
