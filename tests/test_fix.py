@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,6 +180,76 @@ def test_verify_refuses_results_that_change_anything_else(after: str, reason: st
     before = parse_card("---\nlicense: mit\nco2_eq_emissions: 1\n---\n", "README.md")
     problem = verify(before, after)
     assert problem is not None and reason in problem
+
+
+@pytest.mark.parametrize(("before", "after", "same"), [
+    ("a: [1, {b: c}]", "a:\n- 1\n- b: c", True),  # style is not value
+    ("a: 1", "a: 1.0", False),  # another text, another tag
+    ("a: '1'", "a: 1", False),  # quoted: a string; plain: an int
+    ("a: x", "a: 'x'", True),  # both strings
+    ("a: {b: 1, c: 2}", "a: {c: 2, b: 1}", False),  # order is part of the value
+    ("a: [1, 2]", "a: [1, 2, 3]", False),
+    ("a: [1]", "a: {1: null}", False),
+    ("a: !!set {x}", "a: {x}", False),  # the tag decides what is built
+])
+def test_same_tree_compares_what_builds_the_value(before: str, after: str, same: bool) -> None:
+    from carbonlint.fix import same_tree
+
+    nodes = [yaml.compose(text).value[0][1] for text in (before, after)]
+    assert same_tree(*nodes) is same
+
+
+def test_verify_by_nodes_agrees_with_building_the_values() -> None:
+    """Each way verify can end, with and without the node comparison: the same answer."""
+    import random
+
+    from carbonlint import fix
+
+    rng = random.Random(5)
+    # Pairs that differ in text but not value (null, ~), in tag but not text ('1', 1), ...
+    values = ["1", "1.0", "'1'", "x", "'x'", "[1, 2]", "{b: 1}", ".nan", "2021-01-01", "null", "~",
+              "true", "'true'", "!!str 5", "'5'"]
+    accepted = refused = 0
+    for _ in range(1000):
+        keys = rng.sample(["license", "tags", "b", "c"], rng.randint(1, 3))
+        old = {key: rng.choice(values) for key in keys}
+        new = {key: rng.choice(values) if rng.random() < 0.3 else value for key, value in old.items()}
+        before = "---\n" + "".join(f"{k}: {v}\n" for k, v in old.items()) + "co2_eq_emissions: 1\n---\n"
+        after = "---\n" + "".join(f"{k}: {v}\n" for k, v in new.items()) + "co2_eq_emissions: 2\n---\n"
+        with_nodes = verify(parse_card(before, "README.md"), after)
+        original = fix._comparable_by_nodes
+        fix._comparable_by_nodes = lambda before, after: False  # type: ignore[assignment]
+        try:
+            without = verify(parse_card(before, "README.md"), after)
+        finally:
+            fix._comparable_by_nodes = original
+        assert with_nodes == without, (before, after)
+        accepted += with_nodes is None
+        refused += with_nodes is not None
+    assert accepted > 100 and refused > 100  # both answers were given many times
+
+
+@pytest.mark.parametrize(("a", "b"), [("", ""), ("abc", "abc"), ("abc", "abd"), ("abc", "ab"),
+                                      ("x" * 1000 + "a", "x" * 1000 + "b"), ("a", "b")])
+def test_common_prefix_length(a: str, b: str) -> None:
+    from carbonlint.fix import common_prefix_length
+
+    naive = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    assert common_prefix_length(a, b) == common_prefix_length(b, a) == naive
+
+
+def test_common_prefix_length_on_random_texts() -> None:
+    import random
+
+    from carbonlint.fix import common_prefix_length
+
+    rng = random.Random(3)
+    for _ in range(500):
+        a = "".join(rng.choice("ab") for _ in range(rng.randint(0, 40)))
+        cut = rng.randint(0, len(a))
+        b = a[:cut] + "".join(rng.choice("ab") for _ in range(rng.randint(0, 5)))
+        naive = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        assert common_prefix_length(a, b) == naive
 
 
 def test_a_fix_that_would_break_the_metadata_is_not_applied() -> None:
