@@ -122,3 +122,40 @@ def test_top_level_merge_keys() -> None:
     text = "base: &b {license: mit}\n<<: *b\nco2_eq_emissions: 5\n"
     card = parse_card("---\n" + text + "---\n")
     assert card.problems == [] and dict(card.data) == yaml.safe_load(text)
+
+
+def _front_matter_by_regex(text: str) -> tuple[int, int, int] | None:
+    from carbonlint.card import FRONT_MATTER
+
+    match = FRONT_MATTER.search(text)
+    return None if match is None else (match.start(2), match.end(2), match.end())
+
+
+_PIECES = ["---", "--- ", "---\t", "----", "\n", "\r\n", "\r", " ", "\t", "a: 1", "-", "x", "\n\n"]
+
+
+def test_front_matter_bounds_equal_the_regex_on_random_texts() -> None:
+    import random
+
+    from carbonlint.card import front_matter_bounds
+
+    rng = random.Random(11)
+    found = 0
+    for _ in range(20_000):
+        opening = rng.choice(["", "---\n", "---\r\n", "---\r", " \n---\n"])
+        text = opening + "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+        expected = _front_matter_by_regex(text)
+        assert front_matter_bounds(text) == expected, repr(text)
+        found += expected is not None
+    assert found > 1_000  # many texts had front matter, many had none
+
+
+@pytest.mark.parametrize("text", [
+    "---\nx: 1\n---\nbody", "\n \t---\r\nx: 1\r\n---  \r\nbody", "---\nx\n---", "---\nx\n---\n",
+    "---\n---\n", "---\n\n---\n", "--- \nx\n---\n", "---\nx\n----\n---\n", "---\rx\r---\r",
+    "text\n---\nx\n---\n", "---\nx\n--- y\n---\t\n", "---\nx\n---\n\n",
+])
+def test_front_matter_bounds_cases(text: str) -> None:
+    from carbonlint.card import front_matter_bounds
+
+    assert front_matter_bounds(text) == _front_matter_by_regex(text)

@@ -88,3 +88,41 @@ def test_lines_holding_each_line_once_in_order_without_its_break() -> None:
     assert Body("", 1).lines_holding("hour") == []
     assert body.lines_holding("hour", and_one_of=("gpu", "last")) == [(0, 9), (33, 42)]
     assert body.lines_holding("hour", and_one_of=("absent",)) == []
+
+
+CUE_FRAGMENTS = [
+    "market-based", "market based", "marketbased", "Location-based", "location based", "in aggregate",
+    "aggregated", "Cumulatively", "combined", "in total for", "all 12 models", "all the models",
+    "across all", "across these", "both models", "family of models", "series of  models", "train",
+    "pre-train", "Fine-tuning", "finetuned", "fine tun", "market", "location", "total", "models",
+    "across", "all", "of", "both", "aggregat", "cumulativ", "retrain", "attune", "-", ".", "\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_cue_words_skip_only_bodies_without_a_match(seed: int) -> None:
+    """A cue scanned only where its words are (scope._NEEDS) finds what the full scan finds."""
+    from carbonlint.prose import scope
+
+    rng = random.Random(seed)
+    folded = "".join(rng.choice(CUE_FRAGMENTS) + rng.choice(["", " ", " ", "\n"])
+                     for _ in range(rng.randint(0, 12))).lower()
+    index = scope._CueIndex(folded)
+    for tag, pattern in scope._cues():
+        spans = [match.span() for match in pattern.finditer(folded)]
+        assert index._starts[tag] == [start for start, _ in spans], tag
+        assert index._ends[tag] == [end for _, end in spans], tag
+
+
+def test_every_match_of_a_cue_holds_one_of_its_words() -> None:
+    """The words of scope._NEEDS are in every match of their cue, on texts built to match."""
+    from carbonlint.prose import scope
+
+    patterns = dict(scope._cues())
+    matched = set()
+    for fragment in CUE_FRAGMENTS:
+        for tag, words in scope._NEEDS.items():
+            for match in patterns[tag].finditer(fragment.lower()):
+                assert any(word in match.group() for word in words), (tag, match.group())
+                matched.add(tag)
+    assert matched == set(scope._NEEDS)

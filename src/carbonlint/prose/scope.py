@@ -54,6 +54,17 @@ _SENTENCE_REACH = 600
 _PARAGRAPH_REACH = 2_000
 
 
+# Words without which a cue cannot match (every alternative of its pattern holds one of them):
+# a body without any is not scanned for that cue. Only cues whose words are rare in cards; the
+# scan of each cue (a word boundary tried at every character) costs more than these searches.
+_NEEDS = {
+    "training": ("train", "tun"),
+    "aggregate": ("aggregat", "cumulativ", "combined", "total", "models", "across"),
+    "market": ("market",),
+    "location": ("location",),
+}
+
+
 @cache
 def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((tag, re.compile(pattern, re.ASCII)) for tag, pattern in _CUES)
@@ -110,7 +121,11 @@ class _CueIndex:
         self._starts: dict[str, list[int]] = {}
         self._ends: dict[str, list[int]] = {}
         for tag, pattern in _cues():
-            spans = [match.span() for match in pattern.finditer(folded)]
+            needs = _NEEDS.get(tag)
+            if needs is not None and not any(word in folded for word in needs):
+                spans = []
+            else:
+                spans = [match.span() for match in pattern.finditer(folded)]
             self._starts[tag] = [start for start, _ in spans]
             self._ends[tag] = [end for _, end in spans]
 
