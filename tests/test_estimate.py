@@ -561,3 +561,26 @@ def test_a_card_with_nothing_to_estimate_never_loads_the_estimator(
     result = subprocess.run([sys.executable, "-c", code, str(card)], capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip().endswith(repr(loaded)), result.stdout
+
+
+def test_the_estimate_and_the_prose_reader_share_one_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body is split, blanked and lower-cased once per card, for both of its readers."""
+    from carbonlint.card import parse_card
+    from carbonlint.checker import check_card
+    from carbonlint.config import Config
+    from carbonlint.prose import body as body_module
+
+    made = []
+    original = body_module.Body.__init__
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(body_module.Body, "__init__", counting)
+    card = parse_card("---\nco2_eq_emissions:\n  emissions: 1200\n  hardware_used: 8 x A100\n---\n"
+                      "# Model\n\nTraining time: 36 hours on 8 A100 GPUs.\n\n"
+                      "```\nhours = 3  # code is blanked\n```\n", "README.md")
+    report = check_card(card, Config(show_estimate=True))
+    assert report.estimate_g is not None  # the estimate read the text's hours
+    assert len(made) == 1

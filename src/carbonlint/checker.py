@@ -24,6 +24,7 @@ from carbonlint.stated import (
 
 if TYPE_CHECKING:
     from carbonlint.discovery import Tally
+    from carbonlint.prose.body import Body
     from carbonlint.prose import ProseFacts
     from carbonlint.stated import TextEmissions
 
@@ -75,10 +76,17 @@ class Context:
         """The emissions facts the card's Markdown body states (with file positions)."""
         from carbonlint.prose import extract
 
+        return extract(self.body)
+
+    @functools.cached_property
+    def body(self) -> Body:
+        """The card's body as the text readers see it (the prose reader, the estimate's)."""
+        from carbonlint.prose.body import Body
+
         card = self.card
         # The text is read up to MAX_BODY_CHARS (docs/limits.md): every statement about a run
         # that a real card makes is far before that, and the reader's cost grows with the text.
-        return extract(card.body[:MAX_BODY_CHARS], first_line=card.position(card.body_offset)[0])
+        return Body(card.body[:MAX_BODY_CHARS], card.position(card.body_offset)[0])
 
     @functools.cached_property
     def local_weights_size(self) -> float | None:

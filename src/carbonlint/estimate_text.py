@@ -62,13 +62,11 @@ def body_of(context: Context) -> Any:
     """The card's body as the prose reader sees it (code and comments blanked, offsets kept,
     read up to the same MAX_BODY_CHARS); None when it holds nothing these readers look for."""
     from carbonlint.checker import MAX_BODY_CHARS
-    from carbonlint.prose.body import Body
 
-    card = context.card
-    text = card.body[:MAX_BODY_CHARS]
+    text = context.card.body[:MAX_BODY_CHARS]
     if "ime" not in text and "hour" not in text.lower():
         return None
-    return Body(text, card.position(card.body_offset)[0])
+    return context.body
 
 
 def time_lines(context: Context, body: Any) -> list[TimeLine]:

@@ -42,13 +42,14 @@ def _environmental_section(body: Body, headings: list[re.Match[str]]) -> tuple[S
     return found[0], end_line
 
 
-def extract(body: str, first_line: int = 1) -> ProseFacts:
-    """The emissions facts stated in a card's Markdown ``body``.
+def extract(body: str | Body, first_line: int = 1) -> ProseFacts:
+    """The emissions facts stated in a card's Markdown ``body`` (its text, or a :class:`Body`
+    made of it, which other readers of the same card may share).
 
     ``first_line`` is the file line of the body's first line, so that spans are file positions.
     Columns count characters (not bytes) from 1. Lines end at ``\\n``, ``\\r\\n`` or ``\\r``.
     """
-    parsed = Body(body, first_line)
+    parsed = body if isinstance(body, Body) else Body(body, first_line)
     fields = template_facts(parsed)
     # A field's value read again as free text ("8 x A100", "0.034 kWh") is the same statement;
     # other figures on a field line ("36 hours on 8 A100s") are statements of their own.
