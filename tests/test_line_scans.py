@@ -99,19 +99,74 @@ CUE_FRAGMENTS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_cue_words_skip_only_bodies_without_a_match(seed: int) -> None:
-    """A cue scanned only where its words are (scope._NEEDS) finds what the full scan finds."""
+CUE_TEXT = CUE_FRAGMENTS + [
+    "compared to", "equivalent to", "than", "thank", "vs.", "vs", "e.g.", "cars", "carbon",
+    "as much as", "inference", "deployed", "runs on", "on-device", "tokens/s", "base model",
+    "the model we fine-tuned", "all of the 3 models", ",", ";", ":", "(", ")", "|", "*", "#", "é",
+    "\u2014", "'", '"', "/", "..", "\n\n", "\t",
+]
+
+
+def _whole_body_holds(folded: str, pattern, left: int, right: int) -> bool:  # type: ignore[no-untyped-def]
+    """The definition: the whole body's first match starting at or after ``left`` ends by
+    ``right``."""
+    for match in pattern.finditer(folded):
+        if match.start() >= left:
+            return match.end() <= right
+    return False
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_cue_stretches_answer_as_the_whole_body_does(seed: int) -> None:
+    """Cues found in the stretch around a statement (scope._CueIndex) and in the whole body:
+    the same answer for every cue and statement, before and after the index falls back to the
+    whole body (the stretches it scans add up to the body's length)."""
     from carbonlint.prose import scope
 
     rng = random.Random(seed)
-    folded = "".join(rng.choice(CUE_FRAGMENTS) + rng.choice(["", " ", " ", "\n"])
-                     for _ in range(rng.randint(0, 12))).lower()
+    folded = "".join(rng.choice(CUE_TEXT) + rng.choice(["", " ", " ", "\n", "-"])
+                     for _ in range(rng.randint(0, 60))).lower()
     index = scope._CueIndex(folded)
-    for tag, pattern in scope._cues():
-        spans = [match.span() for match in pattern.finditer(folded)]
-        assert index._starts[tag] == [start for start, _ in spans], tag
-        assert index._ends[tag] == [end for _, end in spans], tag
+    patterns = dict(scope._cues())
+    for _ in range(40):
+        left = rng.randint(0, len(folded))
+        right = min(len(folded), left + rng.choice([0, 3, 20, 80, 400]))
+        for tag, pattern in patterns.items():
+            expected = _whole_body_holds(folded, pattern, left, right)
+            assert index.holds(tag, left, right) is expected, (tag, left, right, folded)
+
+
+@pytest.mark.parametrize("text", [
+    "at 40 tokens/s, on-device", "tokens/serving", "e.g. a car's", "gpt-3 vs. bloom", "pre-train; fine-tuned",
+    "a round-trip flight (than)", "all 12\tmodels, across both models", "market-based, location-based",
+    "in contrast; in total for all", "inference: runs on a laptop", "the base model/original model",
+])
+def test_cue_stretches_on_every_statement_of_short_texts(text: str) -> None:
+    """Every window of short texts whose cues hold the characters a barrier must not be."""
+    from carbonlint.prose import scope
+
+    folded = text.lower()
+    patterns = dict(scope._cues())
+    for left in range(len(folded) + 1):
+        for right in range(left, len(folded) + 1):
+            index = scope._CueIndex(folded)  # fresh: each answer from its own stretch
+            for tag, pattern in patterns.items():
+                expected = _whole_body_holds(folded, pattern, left, right)
+                assert index.holds(tag, left, right) is expected, (tag, left, right)
+
+
+def test_cue_index_scans_at_most_twice_the_body() -> None:
+    """A body asked about many statements scans each cue's stretches up to the body's length,
+    then the whole body once."""
+    from carbonlint.prose import scope
+
+    folded = ("trained on 8 gpus, compared to a car. " * 200).lower()
+    index = scope._CueIndex(folded)
+    for left in range(0, len(folded) - 40, 40):
+        assert index.holds("comparison", left, left + 40) is _whole_body_holds(
+            folded, dict(scope._cues())["comparison"], left, left + 40)
+    assert index._scanned["comparison"] <= len(folded)
+    assert "comparison" in index._whole  # it fell back to the whole body
 
 
 def test_every_match_of_a_cue_holds_one_of_its_words() -> None:

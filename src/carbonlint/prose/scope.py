@@ -111,30 +111,90 @@ def _paragraph(body: Body, start: int, end: int, reach: int = _PARAGRAPH_REACH) 
     return (low if begin < 0 else begin + 2), (high if finish < 0 else finish)
 
 
-class _CueIndex:
-    """Where each cue occurs in the whole body, found in one pass per cue.
+# Characters no cue matches or looks at: anything but an ASCII word character or space, ".",
+# "/" and "-" (the cues are ASCII patterns of those). No match holds one, and a word boundary
+# before one reads the same whether the text goes on or ends there: so a scan of the stretch
+# between two of them finds exactly the whole body's matches there (tests/test_line_scans.py).
+_BARRIER = re.compile(r"[^\w\s./-]", re.ASCII)
+_LOOK_BACK = 64  # characters searched before a statement for a barrier, then four times more
 
-    Asking "does this sentence hold a comparison cue?" then costs a binary search instead of a
-    regex run over the sentence: a body of thousands of figures stays linear."""
+
+class _CueIndex:
+    """Where each cue occurs around the statements asked about.
+
+    A card asks about a few statements: the stretch around each (from the barrier before it to
+    the one after it) is scanned for a cue the first time it is asked about, and remembered.
+    Once the stretches scanned for a cue add up to the body's length, the cue's matches in the
+    whole body are found in one pass and asking costs a binary search: a body of thousands of
+    figures stays linear (at most twice the one pass per cue)."""
 
     def __init__(self, folded: str) -> None:
-        self._starts: dict[str, list[int]] = {}
-        self._ends: dict[str, list[int]] = {}
-        for tag, pattern in _cues():
-            needs = _NEEDS.get(tag)
-            if needs is not None and not any(word in folded for word in needs):
-                spans = []
-            else:
-                spans = [match.span() for match in pattern.finditer(folded)]
-            self._starts[tag] = [start for start, _ in spans]
-            self._ends[tag] = [end for _, end in spans]
+        self.folded = folded
+        self._patterns = dict(_cues())
+        self._absent = {tag for tag, needs in _NEEDS.items()
+                        if not any(word in folded for word in needs)}
+        self._bounds: dict[tuple[int, int], tuple[int, int]] = {}
+        self._stretches: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+        self._scanned: dict[str, int] = {}
+        self._whole: dict[str, tuple[list[int], list[int]]] = {}
 
     def holds(self, tag: str, left: int, right: int) -> bool:
-        """Whether a match of ``tag`` lies wholly within ``left:right``. Matches do not
-        overlap, so the first one starting at or after ``left`` also ends first."""
-        starts = self._starts[tag]
+        """Whether a match of ``tag`` lies wholly within ``left:right``: the whole body's first
+        match starting at or after ``left`` ends by ``right`` (matches do not overlap, so it
+        also ends first)."""
+        if tag in self._absent:
+            return False
+        whole = self._whole.get(tag)
+        if whole is None:
+            spans = self._stretch_spans(tag, left, right)
+            if spans is not None:
+                index = bisect_left(spans, (left,))
+                return index < len(spans) and spans[index][1] <= right
+            spans = [match.span() for match in self._patterns[tag].finditer(self.folded)]
+            whole = self._whole[tag] = ([start for start, _ in spans], [end for _, end in spans])
+        starts, ends = whole
         index = bisect_left(starts, left)
-        return index < len(starts) and self._ends[tag][index] <= right
+        return index < len(starts) and ends[index] <= right
+
+    def _stretch_spans(self, tag: str, left: int, right: int) -> list[tuple[int, int]] | None:
+        """The matches of ``tag`` in the stretch around ``left:right``; None once the stretches
+        scanned for it would outgrow the body."""
+        start, end = self._stretch(left, right)
+        key = (tag, start, end)
+        spans = self._stretches.get(key)
+        if spans is None:
+            scanned = self._scanned.get(tag, 0) + end - start
+            if scanned > len(self.folded):
+                return None
+            self._scanned[tag] = scanned
+            spans = self._stretches[key] = [
+                match.span() for match in self._patterns[tag].finditer(self.folded, start, end)]
+        return spans
+
+    def _stretch(self, left: int, right: int) -> tuple[int, int]:
+        """From just after the last barrier before ``left`` (or the start) to the first barrier
+        at or after ``right`` (or the end)."""
+        bounds = self._bounds.get((left, right))
+        if bounds is not None:
+            return bounds
+        folded = self.folded
+        after = _BARRIER.search(folded, right)
+        end = after.start() if after is not None else len(folded)
+        start = 0
+        reach = _LOOK_BACK
+        while left > 0:
+            low = max(0, left - reach)
+            last = None
+            for last in _BARRIER.finditer(folded, low, left):
+                pass
+            if last is not None:
+                start = last.end()
+                break
+            if low == 0:
+                break
+            reach *= 4
+        bounds = self._bounds[(left, right)] = (start, end)
+        return bounds
 
 
 _INDEXES: WeakKeyDictionary[Body, _CueIndex] = WeakKeyDictionary()
