@@ -16,6 +16,7 @@ import pytest
 from carbonlint.estimate_text import _DEVICE_HOURS
 from carbonlint.prose.body import Body, finditer_in_lines
 from carbonlint.prose.model import Fact
+from carbonlint.prose.patterns import regexes
 from carbonlint.prose.statements import (_NEGATION_WORDS, _nothing_trained, _training_type,
                                          no_training_facts, training_type_facts)
 
@@ -28,7 +29,9 @@ FRAGMENTS = [
     "184,320 GPU hours", "GPU-Hours: 3,072", "1.3M NVIDIA A100 GPU-hours", "TPU hours): 12k",
     "Training time (GPU hours): 184320", "hour", "HOURS", "Hours", "tun", "TUNED", "Scratch",
     "train", "TRAINING", "not", "NO", "n't", "free", "Training free", "know", "3,072", "1.5", "12", "k", "M", "of", "on", "the", "our checkpoint",
-    "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
+    "trained for", "fine-tuning took", "pretrained over", "Training time:", "training duration was",
+    "3 days", "45 minutes", "trained for 3 days", "fine-tuning took 45 minutes", "Training time: 36\nhours",
+    "pre-trained over 1 000 hours", "fine-tuned\nfor 2 weeks", "about 12 hours", "~2h", "1 000 hours", "1,000 hrs", "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
     "```", "<!-- a comment", "-->", "\t", " ", " ", " ", "\n", "\n", "\n", "\r\n", "\n\n",
 ]
 
@@ -50,6 +53,7 @@ def test_line_scans_find_what_whole_body_scans_find(seed: int) -> None:
         (_DEVICE_HOURS, body.text, ("hour",)),
         (_training_type(), body.folded, ("tun", "scratch")),
         (_nothing_trained(), body.folded, ("train", "tun")),
+        (regexes().hours, body.folded, ("train", "tun")),
     ):
         lines = body.lines_holding(*words)
         assert _matches(finditer_in_lines(pattern, text, lines)) == _matches(pattern.finditer(text))

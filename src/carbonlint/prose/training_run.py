@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from carbonlint.prose.body import Body
+from carbonlint.prose.body import Body, finditer_in_lines
 from carbonlint.prose.model import Fact
 from carbonlint.prose.patterns import regexes
 from carbonlint.prose.scope import cues
@@ -18,7 +18,8 @@ def hours_facts(body: Body) -> list[Fact]:
         return []
     rx = regexes()
     facts = []
-    for match in rx.hours.finditer(folded):
+    # The pattern matches within a line, never without "train" or "tun": only those lines.
+    for match in finditer_in_lines(rx.hours, folded, body.lines_holding("train", "tun")):
         if not rx.rate.match(folded, match.end()):
             fact = quantity_fact(body, match, match.end(), "hours", normalised_unit(match["time"]),
                                  "free-text", None)
