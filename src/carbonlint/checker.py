@@ -253,12 +253,14 @@ def _check_card(card: Card, config: Config, enabled: frozenset[str] | None) -> C
     problems: list[Problem] = []
     failed: list[str] = []
     for check in all_checks():
-        if not check.codes & enabled:
+        if check.codes.isdisjoint(enabled):
             continue
         if card.template and "CL007" not in check.codes:
             continue  # a template is not a card: CL007 says so, nothing else applies
         try:
-            problems.extend(p for p in check.function(context) if p.code in enabled)
+            for problem in check.function(context):
+                if problem.code in enabled:
+                    problems.append(problem)
         except Exception as exc:  # noqa: BLE001 - a bug in one check must not stop the others
             failed.append(f"in check '{check.function.__name__}': {exc!r}")
     if failed:
