@@ -51,7 +51,7 @@ def test_line_scans_find_what_whole_body_scans_find(seed: int) -> None:
     body = Body(_body(rng), 1 + rng.randint(0, 5))
     for pattern, text, words in (
         (_DEVICE_HOURS, body.text, ("hour",)),
-        (_training_type(), body.folded, ("tun", "scratch")),
+        (_training_type(), body.folded, ("tuned", "scratch")),
         (_nothing_trained(), body.folded, ("train", "tun")),
         (regexes().hours, body.folded, ("train", "tun")),
     ):

@@ -64,10 +64,14 @@ def _write(value: Any, indent: str, parts: list[str]) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _Unusual
-            parts.append(separator)
-            parts.append(encode_basestring(key))
-            parts.append(": ")
-            _write(item, inner, parts)
+            # The leaves most values are, written here: a call per value was a third of the time.
+            if item.__class__ is str:
+                parts.append(f"{separator}{encode_basestring(key)}: {encode_basestring(item)}")
+            elif item is None:
+                parts.append(f"{separator}{encode_basestring(key)}: null")
+            else:
+                parts.append(f"{separator}{encode_basestring(key)}: ")
+                _write(item, inner, parts)
             separator = "," + inner
         parts.append(indent + "}")
     elif isinstance(value, (list, tuple)):

@@ -63,11 +63,11 @@ def _nothing_trained() -> re.Pattern[str]:
 def training_type_facts(body: Body) -> list[Fact]:
     """Sentences that say this model was fine-tuned, or trained from scratch (pre-training)."""
     folded = body.folded
-    if "tun" not in folded and "scratch" not in folded:
+    if "tuned" not in folded and "scratch" not in folded:
         return []
     facts = []
-    # Each statement lies within a line and holds "tun" (fine-tuned) or "scratch".
-    lines = body.lines_holding("tun", "scratch")
+    # Each statement lies within a line and holds "tuned" (fine-tuned) or "scratch".
+    lines = body.lines_holding("tuned", "scratch")
     for match in finditer_in_lines(_training_type(), folded, lines):
         value = "pre-training" if match["pt"] else "fine-tuning"
         text, span = body.located(match.start(), match.end())
