@@ -159,3 +159,22 @@ def test_front_matter_bounds_cases(text: str) -> None:
     from carbonlint.card import front_matter_bounds
 
     assert front_matter_bounds(text) == _front_matter_by_regex(text)
+
+
+def test_nesting_bound_is_at_most_twice_the_length() -> None:
+    """What lets a front matter shorter than half the safe depth skip the bound."""
+    import random
+
+    from carbonlint.card import _nesting_bound
+
+    rng = random.Random(2)
+    for _ in range(2_000):
+        source = "".join(rng.choice(["[", "{", "- ", "\n", "  ", "a: ", "x", "\r\n"])
+                         for _ in range(rng.randint(0, 60)))
+        assert _nesting_bound(source) <= 2 * len(source)
+    assert _nesting_bound("[" * 3_000) == 6_000  # the bound is reached
+
+
+def test_a_deep_short_front_matter_is_still_refused() -> None:
+    card = parse_card("---\na: " + "[" * 2_400 + "]" * 2_400 + "\n---\n", "README.md")
+    assert card.problems  # libyaml's own limit, or carbonlint's: not a crash

@@ -117,6 +117,11 @@ def _paragraph(body: Body, start: int, end: int, reach: int = _PARAGRAPH_REACH) 
 # between two of them finds exactly the whole body's matches there (tests/test_line_scans.py).
 _BARRIER = re.compile(r"[^\w\s./-]", re.ASCII)
 _LOOK_BACK = 64  # characters searched before a statement for a barrier, then four times more
+# Bounds that keep a body without barriers, or with thousands of statements, linear: a barrier
+# is looked for this far at most on each side, and after this many statements every cue is
+# found in the whole body at once.
+_REACH = 2_000
+_MAX_STRETCHES = 64
 
 
 class _CueIndex:
@@ -133,7 +138,7 @@ class _CueIndex:
         self._patterns = dict(_cues())
         self._absent = {tag for tag, needs in _NEEDS.items()
                         if not any(word in folded for word in needs)}
-        self._bounds: dict[tuple[int, int], tuple[int, int]] = {}
+        self._bounds: dict[tuple[int, int], tuple[int, int] | None] = {}
         self._stretches: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
         self._scanned: dict[str, int] = {}
         self._whole: dict[str, tuple[list[int], list[int]]] = {}
@@ -157,9 +162,12 @@ class _CueIndex:
         return index < len(starts) and ends[index] <= right
 
     def _stretch_spans(self, tag: str, left: int, right: int) -> list[tuple[int, int]] | None:
-        """The matches of ``tag`` in the stretch around ``left:right``; None once the stretches
-        scanned for it would outgrow the body."""
-        start, end = self._stretch(left, right)
+        """The matches of ``tag`` in the stretch around ``left:right``; None when there is no
+        stretch (see _stretch) or once the stretches scanned for it would outgrow the body."""
+        bounds = self._stretch(left, right)
+        if bounds is None:
+            return None
+        start, end = bounds
         key = (tag, start, end)
         spans = self._stretches.get(key)
         if spans is None:
@@ -171,29 +179,37 @@ class _CueIndex:
                 match.span() for match in self._patterns[tag].finditer(self.folded, start, end)]
         return spans
 
-    def _stretch(self, left: int, right: int) -> tuple[int, int]:
+    def _stretch(self, left: int, right: int) -> tuple[int, int] | None:
         """From just after the last barrier before ``left`` (or the start) to the first barrier
-        at or after ``right`` (or the end)."""
-        bounds = self._bounds.get((left, right))
-        if bounds is not None:
-            return bounds
+        at or after ``right`` (or the end); None when either is farther than _REACH, or after
+        _MAX_STRETCHES statements (the whole body is then cheaper)."""
+        if (left, right) in self._bounds:
+            return self._bounds[(left, right)]
+        if len(self._bounds) >= _MAX_STRETCHES:
+            return None
         folded = self.folded
-        after = _BARRIER.search(folded, right)
-        end = after.start() if after is not None else len(folded)
-        start = 0
-        reach = _LOOK_BACK
-        while left > 0:
-            low = max(0, left - reach)
-            last = None
-            for last in _BARRIER.finditer(folded, low, left):
-                pass
-            if last is not None:
-                start = last.end()
-                break
-            if low == 0:
-                break
-            reach *= 4
-        bounds = self._bounds[(left, right)] = (start, end)
+        bounds: tuple[int, int] | None = None
+        after = _BARRIER.search(folded, right, right + _REACH)
+        if after is not None or right + _REACH >= len(folded):
+            end = after.start() if after is not None else len(folded)
+            start = -1
+            reach = _LOOK_BACK
+            while start < 0:
+                low = max(0, left - reach)
+                last = None
+                for last in _BARRIER.finditer(folded, low, left):
+                    pass
+                if last is not None:
+                    start = last.end()
+                elif low == 0:
+                    start = 0
+                elif reach >= _REACH:
+                    break  # no barrier near: no stretch
+                else:
+                    reach = min(4 * reach, _REACH)
+            if start >= 0:
+                bounds = (start, end)
+        self._bounds[(left, right)] = bounds
         return bounds
 
 
