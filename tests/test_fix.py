@@ -213,9 +213,12 @@ def test_verify_by_nodes_agrees_with_building_the_values() -> None:
     for _ in range(1000):
         keys = rng.sample(["license", "tags", "b", "c"], rng.randint(1, 3))
         old = {key: rng.choice(values) for key in keys}
-        new = {key: rng.choice(values) if rng.random() < 0.3 else value for key, value in old.items()}
-        before = "---\n" + "".join(f"{k}: {v}\n" for k, v in old.items()) + "co2_eq_emissions: 1\n---\n"
-        after = "---\n" + "".join(f"{k}: {v}\n" for k, v in new.items()) + "co2_eq_emissions: 2\n---\n"
+        new = {key: rng.choice(values) if rng.random() < 0.3 else value
+               for key, value in old.items()}
+        before = "---\n" + "".join(f"{k}: {v}\n" for k, v in old.items())
+        before += "co2_eq_emissions: 1\n---\n"
+        after = "---\n" + "".join(f"{k}: {v}\n" for k, v in new.items())
+        after += "co2_eq_emissions: 2\n---\n"
         with_nodes = verify(parse_card(before, "README.md"), after)
         original = fix._comparable_by_nodes
         fix._comparable_by_nodes = lambda before, after: False  # type: ignore[assignment]

@@ -10,6 +10,7 @@ direct definition (the pattern over the whole folded body).
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -30,8 +31,9 @@ FRAGMENTS = [
     "Training time (GPU hours): 184320", "hour", "HOURS", "Hours", "tun", "TUNED", "Scratch",
     "train", "TRAINING", "not", "NO", "n't", "free", "Training free", "know", "3,072", "1.5", "12", "k", "M", "of", "on", "the", "our checkpoint",
     "trained for", "fine-tuning took", "pretrained over", "Training time:", "training duration was",
-    "3 days", "45 minutes", "trained for 3 days", "fine-tuning took 45 minutes", "Training time: 36\nhours",
-    "pre-trained over 1 000 hours", "fine-tuned\nfor 2 weeks", "about 12 hours", "~2h", "1 000 hours", "1,000 hrs", "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
+    "3 days", "45 minutes", "trained for 3 days", "fine-tuning took 45 minutes",
+    "Training time: 36\nhours", "pre-trained over 1 000 hours", "fine-tuned\nfor 2 weeks",
+    "about 12 hours", "~2h", "1 000 hours", "1,000 hrs", "İstanbul", "\u212a", "ſ", "é", "**", "_", "-", ",", ".", ":", "(", ")", "|", "#", "> ",
     "```", "<!-- a comment", "-->", "\t", " ", " ", " ", "\n", "\n", "\n", "\r\n", "\n\n",
 ]
 
@@ -111,7 +113,7 @@ CUE_TEXT = CUE_FRAGMENTS + [
 ]
 
 
-def _whole_body_holds(folded: str, pattern, left: int, right: int) -> bool:  # type: ignore[no-untyped-def]
+def _whole_body_holds(folded: str, pattern: re.Pattern[str], left: int, right: int) -> bool:
     """The definition: the whole body's first match starting at or after ``left`` ends by
     ``right``."""
     for match in pattern.finditer(folded):
@@ -141,8 +143,9 @@ def test_cue_stretches_answer_as_the_whole_body_does(seed: int) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "at 40 tokens/s, on-device", "tokens/serving", "e.g. a car's", "gpt-3 vs. bloom", "pre-train; fine-tuned",
-    "a round-trip flight (than)", "all 12\tmodels, across both models", "market-based, location-based",
+    "at 40 tokens/s, on-device", "tokens/serving", "e.g. a car's", "gpt-3 vs. bloom",
+    "pre-train; fine-tuned", "a round-trip flight (than)", "all 12\tmodels, across both models",
+    "market-based, location-based",
     "in contrast; in total for all", "inference: runs on a laptop", "the base model/original model",
 ])
 def test_cue_stretches_on_every_statement_of_short_texts(text: str) -> None:

@@ -53,6 +53,8 @@ def front_matter_bounds(text: str) -> tuple[int, int, int] | None:
     if closed is None:
         return None
     return start, closed.start(), closed.end()
+
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 CO2_KEY = "co2_eq_emissions"
