@@ -178,3 +178,22 @@ def test_nesting_bound_is_at_most_twice_the_length() -> None:
 def test_a_deep_short_front_matter_is_still_refused() -> None:
     card = parse_card("---\na: " + "[" * 2_400 + "]" * 2_400 + "\n---\n", "README.md")
     assert card.problems  # libyaml's own limit, or carbonlint's: not a crash
+
+
+def test_lines_are_numbered_as_positions_are() -> None:
+    """Card.lines()[n - 1] is the line position() calls n, whatever other breaks it holds."""
+    import random
+
+    rng = random.Random(4)
+    pieces = ["a", "b c", "\n", "\r\n", "\r", "\x0c", "\x1c", "\x85", "\u2028", "\u2029", "\x0b"]
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        card = parse_card(text, "README.md")
+        lines = card.lines()
+        for offset in range(len(card.text)):
+            line, column = card.position(offset)
+            if card.text[offset] not in "\r\n":
+                assert lines[line - 1][column - 1] == card.text[offset], repr(text)
+        plain = text.replace("\x0c", "").replace("\x1c", "").replace("\x85", "")
+        plain = plain.replace("\u2028", "").replace("\u2029", "").replace("\x0b", "")
+        assert parse_card(plain, "README.md").lines() == plain.splitlines()

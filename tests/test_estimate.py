@@ -584,3 +584,20 @@ def test_the_estimate_and_the_prose_reader_share_one_body(monkeypatch: pytest.Mo
     report = check_card(card, Config(show_estimate=True))
     assert report.estimate_g is not None  # the estimate read the text's hours
     assert len(made) == 1
+
+
+@pytest.mark.parametrize("other_break", ["\x0c", "\u2028", "\x85"])
+def test_a_form_feed_above_the_hours_line_does_not_move_it(other_break: str) -> None:
+    """Lines are counted as positions count them (CRLF, CR, LF): a form feed or U+2028 in the
+    text above "Hours used" must not make the estimate read another line."""
+    from carbonlint.card import parse_card
+    from carbonlint.checker import check_card
+    from carbonlint.config import Config
+
+    text = ("---\nco2_eq_emissions:\n  emissions: 1200\n  hardware_used: 8 x A100\n---\n"
+            "# Model\n\nPage one{}page two.\n\n## Environmental Impact\n\n"
+            "- **Hardware Type:** 8 x A100\n- **Hours used:** 36\n- **Compute Region:** us-east-1\n")
+    plain = check_card(parse_card(text.format(" "), "README.md"), Config())
+    odd = check_card(parse_card(text.format(other_break), "README.md"), Config())
+    assert plain.estimate_g is not None
+    assert odd.estimate_g == plain.estimate_g

@@ -91,6 +91,20 @@ class Card:
     hub_info: Any = None  # carbonlint.hub.HubInfo: what the Hub says (downloads, size), for `hub`
     _line_starts: list[int] | None = None
     _scanned: int = 0  # the line table covers text[:_scanned]
+    _lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        """The text's lines without their breaks, numbered as :meth:`position` numbers them
+        (line ``n`` is ``lines()[n - 1]``). Not ``str.splitlines``, which also breaks at form
+        feeds, ``\x1c``-``\x1e``, NEL and U+2028/2029 and would put a line after one of them
+        under another number. As ``splitlines``, no empty line after a final break."""
+        if self._lines is None:
+            text = self.text
+            lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            self._lines = lines
+        return self._lines
 
     # -- positions ---------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from carbonlint.record import Record
 from carbonlint.units import finite_number
 
 if TYPE_CHECKING:
+    from carbonlint.card import Card
     from carbonlint.checker import Context
     from carbonlint.estimate import Estimate, Hardware
 
@@ -220,10 +221,10 @@ def _from_text(context: Context, kind: str) -> Input:
         # A template line says the whole duration ("2hr 56mins", "2 hours and 56 minutes");
         # the line's value is read again with the estimator's own duration parser, which also
         # refuses GPU-hours and "2+ hrs for training, 15+ for preprocessing".
-        written = _line_value(context.card.text, chosen.span.line)
+        written = _line_value(context.card, chosen.span.line)
         from carbonlint.estimate_text import DEVICE_HOURS_LABEL
 
-        if DEVICE_HOURS_LABEL.search(_line_label(context.card.text, chosen.span.line)):
+        if DEVICE_HOURS_LABEL.search(_line_label(context.card, chosen.span.line)):
             # "Training time (GPU hours): 3,072": device-hours, read as such (device_hours).
             return Input(f"{written} (device-hours)", _line(chosen))
         hours = _hours(written)
@@ -234,15 +235,15 @@ def _from_text(context: Context, kind: str) -> Input:
     return Input(chosen.value, _line(chosen))
 
 
-def _line_label(text: str, line: int) -> str:
+def _line_label(card: Card, line: int) -> str:
     """The label of a "- **Hours used:** 2hr 56mins" line of the card ("- **Hours used")."""
-    lines = text.splitlines()
+    lines = card.lines()
     return lines[line - 1].partition(":")[0] if 0 < line <= len(lines) else ""
 
 
-def _line_value(text: str, line: int) -> str:
+def _line_value(card: Card, line: int) -> str:
     """What follows the label on a "- **Hours used:** 2hr 56mins" line of the card."""
-    lines = text.splitlines()
+    lines = card.lines()
     if not 0 < line <= len(lines):
         return ""
     _, _, value = lines[line - 1].partition(":")

@@ -129,7 +129,7 @@ def _environmental_lines(context: Context) -> range:
     """The file lines under the card's environmental heading, up to the next heading of the
     same or a higher level (empty without one)."""
     heading = context.prose.environmental_section
-    lines = context.card.text.splitlines()
+    lines = context.card.lines()
     if heading is None or heading.line > len(lines):
         return range(0)
     opening = _HEADING.match(lines[heading.line - 1].lstrip())
@@ -148,7 +148,7 @@ def durations_beside(context: Context, facts: list[Any]) -> dict[float, Any]:
         return {}
     from carbonlint.estimate import duration_in_text
 
-    lines = context.card.text.splitlines()
+    lines = context.card.lines()
     found: dict[float, Any] = {}
     for fact in facts:
         line = fact.span.line

@@ -380,7 +380,7 @@ _COMPARISON = re.compile(
 
 
 def _line_text(context: Context, line: int) -> str:
-    lines = context.card.text.splitlines()
+    lines = context.card.lines()
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
