@@ -61,12 +61,11 @@ class Stated(Record):
 def body_of(context: Context) -> Any:
     """The card's body as the prose reader sees it (code and comments blanked, offsets kept,
     read up to the same MAX_BODY_CHARS); None when it holds nothing these readers look for."""
-    from carbonlint.checker import MAX_BODY_CHARS
-
-    text = context.card.body[:MAX_BODY_CHARS]
-    if "ime" not in text and "hour" not in text.lower():
+    body = context.body  # the prose reader's: one per card
+    # The readers look for these in the same blanked text: without them, there is nothing.
+    if "ime" not in body.text and "hour" not in body.folded:
         return None
-    return context.body
+    return body
 
 
 def time_lines(context: Context, body: Any) -> list[TimeLine]:
