@@ -234,6 +234,42 @@ def test_stale_forthcoming_text_beside_a_filled_number() -> None:
     assert str(report.findings[0].severity) == "info"
 
 
+EMPTY_CARBON_FIELD = """\
+---
+co2_eq_emissions:
+  emissions: 1200
+  source: CodeCarbon
+  training_type: fine-tuning
+  geographical_location: Finland
+  hardware_used: 1 x A100
+---
+# A model
+
+## Environmental Impact
+
+- **Hardware Type:** A100
+- **Hours used:** 3
+- **Carbon Emitted:**
+{more}"""
+
+
+def test_an_empty_carbon_field_beside_a_filled_number() -> None:
+    """The field left empty is named so: there is no text to quote."""
+    report = lint_text(EMPTY_CARBON_FIELD.format(more=""))
+    messages = {f.code: f.message for f in report.findings}
+    assert messages["CL308"] == (
+        "the text on line 15 still leaves the emissions empty, but co2_eq_emissions gives 1200 g")
+    assert messages["CL208"] == (
+        "the Environmental Impact section is unfilled: Carbon Emitted still says nothing")
+
+
+def test_two_unfilled_fields_say_it_in_the_plural() -> None:
+    report = lint_text(EMPTY_CARBON_FIELD.format(more="- **Compute Region:** unknown\n"))
+    (message,) = [f.message for f in report.findings if f.code == "CL208"]
+    assert message == ("the Environmental Impact section is unfilled: Carbon Emitted, Compute "
+                       "Region still say nothing, 'unknown'")
+
+
 NOTHING_TRAINED = """\
 ---
 license: mit

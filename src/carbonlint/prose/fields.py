@@ -11,6 +11,11 @@ from carbonlint.prose.units import SCALE, normalised_unit, quantity_fact
 from carbonlint.prose.vocabulary import FIELD_OF, FIELDS, PLAIN_LABELS
 
 
+# The value of the placeholder fact of a field left empty (its text is ""): every fact has a
+# value to name it by; messages that quote the text say "empty" instead.
+EMPTY_FIELD = "(empty)"
+
+
 def template_facts(body: Body) -> list[Fact]:
     facts: list[Fact] = []
     if ":" not in body.folded:
@@ -79,7 +84,8 @@ def _field_value(body: Body, match: re.Match[str], source: str, start: int) -> F
         if source in ("hub-template", "sentence-transformers") and not written.strip(" \t"):
             if _introduces_list(body, span.line):
                 return None  # "**Hardware:**" above "- CPU training: ...": a heading, not a field
-            return Fact("placeholder", "", "", None, None, source, field, body.located(end, end)[1])
+            return Fact("placeholder", EMPTY_FIELD, "", None, None, source, field,
+                        body.located(end, end)[1])
         return None
     start += len(value) - len(value.lstrip(" \t"))
     end -= len(value) - len(value.rstrip(" \t"))

@@ -183,34 +183,37 @@ class _CueIndex:
         """From just after the last barrier before ``left`` (or the start) to the first barrier
         at or after ``right`` (or the end); None when either is farther than _REACH, or after
         _MAX_STRETCHES statements (the whole body is then cheaper)."""
-        if (left, right) in self._bounds:
-            return self._bounds[(left, right)]
+        key = (left, right)
+        if key in self._bounds:
+            return self._bounds[key]
         if len(self._bounds) >= _MAX_STRETCHES:
             return None
-        folded = self.folded
-        bounds: tuple[int, int] | None = None
-        after = _BARRIER.search(folded, right, right + _REACH)
-        if after is not None or right + _REACH >= len(folded):
-            end = after.start() if after is not None else len(folded)
-            start = -1
-            reach = _LOOK_BACK
-            while start < 0:
-                low = max(0, left - reach)
-                last = None
-                for last in _BARRIER.finditer(folded, low, left):
-                    pass
-                if last is not None:
-                    start = last.end()
-                elif low == 0:
-                    start = 0
-                elif reach >= _REACH:
-                    break  # no barrier near: no stretch
-                else:
-                    reach = min(4 * reach, _REACH)
-            if start >= 0:
-                bounds = (start, end)
-        self._bounds[(left, right)] = bounds
+        end = self._end_after(right)
+        start = self._start_before(left) if end is not None else None
+        bounds = self._bounds[key] = (start, end) if start is not None and end is not None else None
         return bounds
+
+    def _end_after(self, right: int) -> int | None:
+        after = _BARRIER.search(self.folded, right, right + _REACH)
+        if after is not None:
+            return after.start()
+        return len(self.folded) if right + _REACH >= len(self.folded) else None
+
+    def _start_before(self, left: int) -> int | None:
+        # No backward search in `re`: look in a short stretch first, then a longer one.
+        reach = _LOOK_BACK
+        while True:
+            low = max(0, left - reach)
+            last = None
+            for last in _BARRIER.finditer(self.folded, low, left):
+                pass
+            if last is not None:
+                return last.end()
+            if low == 0:
+                return 0
+            if reach >= _REACH:
+                return None
+            reach = min(4 * reach, _REACH)
 
 
 _INDEXES: WeakKeyDictionary[Body, _CueIndex] = WeakKeyDictionary()

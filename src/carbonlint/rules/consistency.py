@@ -698,9 +698,12 @@ def stale_text(context: Context) -> Iterator[Problem]:
             if kwh is None:
                 continue
             given = f"energy_consumed gives {format_grams(kwh)} kWh"
+        what = _STALE_FIELDS[fact.field or ""]
+        # A field left empty ("- **Carbon Emitted:**") gives nothing to quote.
+        says = (f"gives the {what} as '{fact.value}'" if fact.text.strip()
+                else f"leaves the {what} empty")
         yield Problem(
             "CL308",
-            f"the text on line {_line(fact)} still gives the {_STALE_FIELDS[fact.field or '']} "
-            f"as '{fact.value}', but {given}",
+            f"the text on line {_line(fact)} still {says}, but {given}",
             span=fact.span, suggestion="write the figure into the text too",
         )

@@ -492,12 +492,13 @@ def template_placeholders(context: Context) -> Iterator[Problem]:
                     and not under_foreign_label(f, context.foreign_subjects)]
     if not placeholders:
         return
-    fields = ", ".join(dict.fromkeys(f.field or "?" for f in placeholders))
+    names = list(dict.fromkeys(f.field or "?" for f in placeholders))
     # Each placeholder as written, once: "'Not measured', 'Not recorded'".
     said = ", ".join(dict.fromkeys(_shown(f.text) for f in placeholders))
+    verb = "says" if len(names) == 1 else "say"
     yield Problem(
         "CL208",
-        f"the Environmental Impact section is unfilled: {fields} still say {said}",
+        f"the Environmental Impact section is unfilled: {', '.join(names)} still {verb} {said}",
         span=placeholders[0].span,
         suggestion="fill the fields (CodeCarbon or the ML CO2 Impact calculator give them) or "
         "remove the section",
